@@ -1,0 +1,410 @@
+"""The one config schema: load YAML safely, validate every key, apply ``--set`` overrides.
+
+A config is a YAML mapping of sections.  Each section is a table of :class:`Field` s (type
+check, default, one-line doc); unknown keys are rejected and every error names the key path
+and the bad value, e.g. ``grid.num_topics[2]: expected an integer >= 2, got 'ten'``.
+
+Under ``grid:`` every field may be a single value or a list: a list is an axis of the grid
+(see :mod:`topics.runner`).  ``seeds`` is the list of random seeds each grid point is run with.
+
+Relative paths (``corpus.path``, ``output.dir``, ...) are resolved against the config file's
+folder, so a config means the same thing wherever it is run from.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from topics.errors import ConfigError
+
+Check = Callable[[Any], Any]
+
+
+# ---------------------------------------------------------------- value checks
+def _show(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Check:
+    def check(value: Any) -> int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        if not ok or (minimum is not None and value < minimum) or (
+                maximum is not None and value > maximum):
+            bounds = " >= %d" % minimum if minimum is not None else ""
+            bounds += (" and <= %d" % maximum) if maximum is not None else ""
+            raise ValueError(f"expected an integer{bounds}, got {_show(value)}")
+        return value
+    return check
+
+
+def number(minimum: float | None = None, maximum: float | None = None, *,
+           strict_min: bool = False) -> Check:
+    def check(value: Any) -> float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        low_bad = minimum is not None and ok and (
+            value <= minimum if strict_min else value < minimum)
+        high_bad = maximum is not None and ok and value > maximum
+        if not ok or low_bad or high_bad:
+            sign = ">" if strict_min else ">="
+            bounds = f" {sign} {minimum}" if minimum is not None else ""
+            bounds += f" and <= {maximum}" if maximum is not None else ""
+            raise ValueError(f"expected a number{bounds}, got {_show(value)}")
+        return float(value)
+    return check
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {_show(value)}")
+    return value
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty string, got {_show(value)}")
+    return value
+
+
+def optional(check: Check) -> Check:
+    def inner(value: Any) -> Any:
+        return None if value is None else check(value)
+    return inner
+
+
+def choice(*options: Any) -> Check:
+    def check(value: Any) -> Any:
+        if value not in options:
+            raise ValueError(f"expected one of {', '.join(map(str, options))}; got {_show(value)}")
+        return value
+    return check
+
+
+def choice_or_number(*options: str) -> Check:
+    """A named prior (``symmetric``, ``auto``, ...) or a positive number."""
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and value in options:
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            return float(value)
+        raise ValueError(
+            f"expected one of {', '.join(options)} or a number > 0, got {_show(value)}")
+    return check
+
+
+def list_of(check: Check, *, allow_empty: bool = True) -> Check:
+    def inner(value: Any) -> list:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list, got {_show(value)}")
+        if not value and not allow_empty:
+            raise ValueError("expected a non-empty list, got []")
+        return [_at(check, item, f"[{i}]") for i, item in enumerate(value)]
+    return inner
+
+
+def mapping_of_lists(value: Any) -> dict[str, list[str]]:
+    """``themes:``: a mapping of theme name to a non-empty list of seed words or phrases."""
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping of theme name to a list of words, got {_show(value)}")
+    out = {}
+    for name, words in value.items():
+        key = f".{name}"
+        if not isinstance(name, str) or not name.strip():
+            raise _Located(key, f"expected a theme name, got {_show(name)}")
+        out[name] = _at(list_of(text, allow_empty=False), words, key)
+    return out
+
+
+class _Located(ValueError):
+    """A ValueError that knows the path suffix below the current key."""
+
+    def __init__(self, suffix: str, message: str):
+        super().__init__(message)
+        self.suffix = suffix
+
+
+def _at(check: Check, value: Any, suffix: str) -> Any:
+    try:
+        return check(value)
+    except _Located as err:
+        raise _Located(suffix + err.suffix, str(err)) from None
+    except ValueError as err:
+        raise _Located(suffix, str(err)) from None
+
+
+# ---------------------------------------------------------------- the schema
+@dataclass(frozen=True)
+class Field:
+    check: Check
+    default: Any
+    doc: str
+
+
+CORPUS_FIELDS = {
+    "path": Field(text, None, "file or folder to read (relative to the config file)"),
+    "format": Field(choice("auto", "txt", "csv", "jsonl", "parquet", "octis"), "auto",
+                    "reader; auto picks by extension or folder"),
+    "text_column": Field(text, "text", "column holding the text (csv, jsonl, parquet)"),
+    "id_column": Field(text, "id", "column holding document ids (row number if absent)"),
+    "title_column": Field(text, "title", "column holding titles"),
+    "date_column": Field(text, "date", "column holding dates"),
+    "metadata": Field(optional(text), None, "metadata CSV for a txt folder (default: metadata.csv in it)"),
+    "metadata_key": Field(text, "file", "column of the metadata CSV holding file names"),
+    "encoding_errors": Field(choice("replace", "strict"), "replace",
+                             "non-UTF-8 files: decode with replacement (counted) or reject"),
+}
+
+PREPROCESS_FIELDS = {
+    "normalize": Field(boolean, True, "NFKC normalisation, curly quotes and dashes to ASCII"),
+    "lowercase": Field(boolean, True, "lowercase tokens"),
+    "drop_numbers": Field(boolean, True, "drop tokens that are numbers"),
+    "drop_punctuation": Field(boolean, True, "drop punctuation tokens"),
+    "min_length": Field(integer(1), 3, "drop tokens shorter than this"),
+    "stopwords": Field(choice("english", "none"), "english",
+                       "stopword list: NLTK's English list when present, else the built-in one"),
+    "extra_stopwords": Field(list_of(text), [], "more stopwords"),
+    "lemmatize": Field(boolean, True, "WordNet lemmatisation (needs `topics setup`)"),
+    "phrases": Field(boolean, True, "join frequent word pairs into tokens (regime_change)"),
+    "phrase_min_count": Field(integer(1), 5, "gensim Phrases min_count"),
+    "phrase_threshold": Field(number(0, strict_min=True), 10.0, "gensim Phrases threshold"),
+    "trigrams": Field(boolean, False, "a second Phrases pass for three-word phrases"),
+    "segment": Field(choice(False, "paragraph"), False, "split documents into paragraph chunks"),
+    "chunk_min_words": Field(integer(1), 40, "merge paragraphs shorter than this"),
+    "chunk_max_words": Field(integer(2), 300, "split paragraphs longer than this"),
+    "no_below": Field(integer(1), 2, "drop words in fewer documents than this"),
+    "no_above": Field(number(0, 1, strict_min=True), 0.5, "drop words in more than this share of documents"),
+    "keep_n": Field(optional(integer(1)), 100000, "keep at most this many words"),
+    "cache": Field(boolean, True, "reuse the preprocessed corpus from the cache"),
+}
+
+GRID_FIELDS = {
+    "engine": Field(choice("gensim", "tomotopy"), "tomotopy", "training engine"),
+    "num_topics": Field(integer(2), 10, "number of topics K"),
+    # Engine parameters: None means the engine's own default (see topics.engines).
+    "alpha": Field(optional(choice_or_number("symmetric", "asymmetric", "auto")), None,
+                   "document-topic prior"),
+    "eta": Field(optional(choice_or_number("symmetric", "auto")), None, "topic-word prior"),
+    "passes": Field(optional(integer(1)), None, "gensim: passes over the corpus"),
+    "iterations": Field(optional(integer(1)), None, "gensim: inference iterations per chunk; "
+                        "tomotopy: Gibbs sampling iterations"),
+    "chunksize": Field(optional(integer(1)), None, "gensim: documents per update"),
+    "burn_in": Field(optional(integer(0)), None,
+                     "tomotopy: iterations before hyper-parameter optimisation"),
+    "optim_interval": Field(optional(integer(0)), None,
+                            "tomotopy: optimise the priors every N iterations (0: never)"),
+    "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
+    "guided": Field(boolean, False, "anchor one topic per theme with boosted word priors"),
+    "guided_boost": Field(number(0, strict_min=True), 100.0,
+                          "prior boost of theme words in guided runs"),
+    "seeds": Field(list_of(integer(0), allow_empty=False), [0], "random seeds, one run each"),
+}
+
+SCORING_FIELDS = {
+    "measures": Field(list_of(choice("c_v", "c_npmi", "c_uci", "u_mass"), allow_empty=False),
+                      ["c_v", "c_npmi", "c_uci", "u_mass"], "coherence measures"),
+    "topn": Field(integer(2), 10, "top words per topic scored for coherence"),
+    "diversity_topn": Field(integer(1), 25, "top words per topic for topic diversity"),
+    "reference": Field(optional(text), None,
+                       "another corpus (path) to estimate coherence probabilities on"),
+}
+
+TOPWORDS_FIELDS = {
+    "method": Field(choice("probability", "relevance"), "probability",
+                    "rank top words by probability or by relevance (Sievert and Shirley 2014)"),
+    "lambda": Field(number(0, 1), 0.6, "relevance weight lambda"),
+    "topn": Field(integer(1), 10, "words shown per topic"),
+}
+
+RUNNER_FIELDS = {
+    "executor": Field(choice("local", "dask"), "local", "process pool here, or a Dask cluster"),
+    "n_jobs": Field(optional(integer(1)), None, "parallel runs (default: number of cores)"),
+    "address": Field(optional(text), None, "dask scheduler tcp://host:port (default: LocalCluster)"),
+}
+
+OUTPUT_FIELDS = {
+    "dir": Field(optional(text), None, "experiment folder (default: runs/<name> beside configs/)"),
+    "ldavis": Field(boolean, True, "write one pyLDAvis page per run"),
+    "report": Field(boolean, True, "write report.html at the end of the run"),
+}
+
+SECTIONS: dict[str, dict[str, Field]] = {
+    "corpus": CORPUS_FIELDS,
+    "preprocess": PREPROCESS_FIELDS,
+    "grid": GRID_FIELDS,
+    "scoring": SCORING_FIELDS,
+    "topwords": TOPWORDS_FIELDS,
+    "runner": RUNNER_FIELDS,
+    "output": OUTPUT_FIELDS,
+}
+TOP_LEVEL = ("name", "themes", *SECTIONS)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated config: every section resolved with its defaults.
+
+    ``grid`` values are lists (a single value becomes a one-element list); the runner expands
+    their product.  ``source`` is the config file (None for configs built in code).
+    """
+
+    name: str
+    corpus: dict[str, Any]
+    preprocess: dict[str, Any]
+    grid: dict[str, list]
+    scoring: dict[str, Any]
+    topwords: dict[str, Any]
+    runner: dict[str, Any]
+    output: dict[str, Any]
+    themes: dict[str, list[str]]
+    source: str | None = None
+
+    def resolved(self) -> dict[str, Any]:
+        """The JSON-able resolved config, as recorded in every run's manifest."""
+        out = {"name": self.name, "themes": copy.deepcopy(self.themes)}
+        for section in SECTIONS:
+            out[section] = copy.deepcopy(getattr(self, section))
+        return out
+
+
+def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = False) -> dict:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(name, f"expected a mapping, got {_show(raw)}")
+    unknown = sorted(set(map(str, raw)) - set(fields))
+    if unknown:
+        raise ConfigError(f"{name}.{unknown[0]}",
+                          f"unknown key; known keys: {', '.join(sorted(fields))}")
+    out = {}
+    for key, field in fields.items():
+        value = copy.deepcopy(raw.get(key, field.default))
+        try:
+            if grid and key != "seeds":
+                values = value if isinstance(value, list) else [value]
+                out[key] = list_of(field.check, allow_empty=False)(values)
+            else:
+                out[key] = field.check(value)
+        except _Located as err:
+            raise ConfigError(f"{name}.{key}{err.suffix}", str(err)) from None
+        except ValueError as err:
+            raise ConfigError(f"{name}.{key}", str(err)) from None
+    return out
+
+
+def _resolve_path(value: str | None, base: Path) -> str | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def validate(raw: Any, *, source: str | Path | None = None) -> Config:
+    """Validate a config mapping (as read from YAML) and return a :class:`Config`.
+
+    Raises :class:`ConfigError` naming the first bad key path and value.
+    """
+    if not isinstance(raw, dict):
+        raise ConfigError("(top level)", f"expected a mapping of sections, got {_show(raw)}")
+    unknown = sorted(set(map(str, raw)) - set(TOP_LEVEL))
+    if unknown:
+        raise ConfigError(unknown[0], f"unknown section; known: {', '.join(TOP_LEVEL)}")
+    base = Path(source).resolve().parent if source else Path.cwd()
+    sections = {name: _section(name, raw.get(name), fields, grid=(name == "grid"))
+                for name, fields in SECTIONS.items()}
+    if sections["corpus"]["path"] is None:
+        raise ConfigError("corpus.path", "required: the file or folder to read")
+    for section, key in (("corpus", "path"), ("corpus", "metadata"),
+                         ("scoring", "reference"), ("output", "dir")):
+        sections[section][key] = _resolve_path(sections[section][key], base)
+    name = raw.get("name", Path(source).stem if source else "experiment")
+    try:
+        name = text(name)
+        themes = mapping_of_lists(raw.get("themes") or {})
+    except _Located as err:
+        raise ConfigError(f"themes{err.suffix}", str(err)) from None
+    except ValueError as err:
+        key = "name" if not isinstance(name, str) or not name.strip() else "themes"
+        raise ConfigError(key, str(err)) from None
+    if sections["preprocess"]["chunk_max_words"] < sections["preprocess"]["chunk_min_words"]:
+        raise ConfigError("preprocess.chunk_max_words",
+                          "must be >= preprocess.chunk_min_words "
+                          f"({sections['preprocess']['chunk_min_words']}), "
+                          f"got {sections['preprocess']['chunk_max_words']}")
+    if True in sections["grid"]["guided"] and not themes:
+        raise ConfigError("grid.guided", "guided runs need a themes: section")
+    return Config(name=name, themes=themes, source=str(source) if source else None, **sections)
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """``grid.num_topics=[5,10]`` -> (["grid", "num_topics"], [5, 10]); the value is YAML."""
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError("--set", f"expected key=value, got {item!r}")
+    try:
+        parsed = yaml.safe_load(value) if value.strip() else None
+    except yaml.YAMLError as err:
+        raise ConfigError(key.strip(), f"value is not valid YAML: {value!r} ({err.problem})") from None
+    return key.strip().split("."), parsed
+
+
+def apply_overrides(raw: dict, overrides: list[str] | dict[str, Any] | None) -> dict:
+    """Return a copy of ``raw`` with ``key.path=value`` overrides applied."""
+    raw = copy.deepcopy(raw)
+    items = (overrides.items() if isinstance(overrides, dict)
+             else (parse_override(o) for o in overrides or []))
+    for path, value in items:
+        path = path.split(".") if isinstance(path, str) else path
+        node = raw
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(".".join(path), f"{part} is not a section")
+        node[path[-1]] = value
+    return raw
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read a YAML file with ``yaml.safe_load``; errors name the file and line."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise ConfigError(str(path), "config file not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(str(path), f"cannot read config: {err}") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise ConfigError(str(path), f"invalid YAML{where}: {problem}") from None
+
+
+def load_config(path: str | Path, overrides: list[str] | dict[str, Any] | None = None) -> Config:
+    """Read, override and validate a YAML config file."""
+    raw = read_yaml(path)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(str(path), "expected a YAML mapping of sections")
+    try:
+        return validate(apply_overrides(raw, overrides), source=path)
+    except ConfigError as err:
+        if err.source is None:
+            raise ConfigError(err.key, err.message, source=str(path)) from None
+        raise
+
+
+def describe_schema() -> str:
+    """A plain-text listing of every section and key with its default (for ``--help``)."""
+    lines = []
+    for name, fields in SECTIONS.items():
+        lines.append(f"{name}:")
+        for key, field in fields.items():
+            lines.append(f"  {key} (default {field.default!r}): {field.doc}")
+    lines.append("themes: mapping of theme name -> list of seed words or phrases")
+    return "\n".join(lines)
