@@ -1,0 +1,34 @@
+# Everything a fresh machine needs: `make run` (seeds experiment) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: setup run test bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Installs the package and provides WordNet (topics setup: NLTK's copy, nltk.download,
+# or Debian's wordnet-base assembled into .venv/nltk_data).
+setup: $(STAMP)
+	$(BIN)/topics setup
+
+run: setup
+	$(BIN)/topics run configs/seeds.yaml
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/preprocess.py
+	$(BIN)/python bench/coherence.py
+	$(BIN)/python bench/grid.py
+	$(BIN)/python bench/quality.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache test-artifacts

@@ -1,0 +1,90 @@
+"""Expand a config's ``grid:`` into run specifications with stable ids.
+
+Every list-valued field under ``grid:`` is an axis; the grid is the cartesian product of the
+axes (in sorted key order) times the ``seeds``.  Parameters an engine does not use are left
+out of its runs (a ``passes`` axis does not multiply tomotopy runs), and each run's id is a
+hash of its resolved parameters and the corpus key: the same config names the same runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+# Grid fields that are not engine parameters but shape every run.
+RUN_FIELDS = ("engine", "num_topics", "guided", "guided_boost")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The resolved parameters of one run and its stable id."""
+
+    run_id: str
+    engine: str
+    num_topics: int
+    seed: int
+    params: Mapping[str, Any] = field(default_factory=dict)  # engine parameters
+    guided: bool = False
+    guided_boost: float | None = None
+    corpus_key: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Flat, JSON-able parameters: what the results table shows as columns."""
+        out = {"engine": self.engine, "num_topics": self.num_topics, "seed": self.seed,
+               "guided": self.guided}
+        if self.guided:
+            out["guided_boost"] = self.guided_boost
+        out.update(self.params)
+        return out
+
+    @property
+    def point(self) -> tuple:
+        """The grid point without the seed: runs sharing it differ only by seed."""
+        d = self.as_dict()
+        d.pop("seed")
+        return tuple(sorted(d.items()))
+
+
+def run_id(params: Mapping[str, Any], corpus_key: str) -> str:
+    payload = json.dumps({"params": dict(params), "corpus": corpus_key}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def expand_grid(grid: Mapping[str, list], *, corpus_key: str,
+                engine_params: Mapping[str, Mapping[str, Any]]) -> list[RunSpec]:
+    """Expand a validated ``grid`` section into :class:`RunSpec` s, deterministically.
+
+    ``engine_params`` maps each engine to its parameter defaults (``topics.engines``);
+    a grid value of None means that default.
+    """
+    axes = sorted(k for k in grid if k != "seeds")
+    specs: dict[str, RunSpec] = {}
+    for values in itertools.product(*(grid[k] for k in axes)):
+        point = dict(zip(axes, values))
+        defaults = engine_params[point["engine"]]
+        params = {k: (point[k] if point.get(k) is not None else v)
+                  for k, v in sorted(defaults.items())}
+        for seed in grid["seeds"]:
+            spec = _spec(point, params, seed, corpus_key)
+            specs.setdefault(spec.run_id, spec)
+    return sorted(specs.values(), key=lambda s: (s.engine, s.num_topics, s.point, s.seed))
+
+
+def _spec(point: dict, params: dict, seed: int, corpus_key: str) -> RunSpec:
+    guided = bool(point.get("guided", False))
+    spec = RunSpec(run_id="", engine=point["engine"], num_topics=int(point["num_topics"]),
+                   seed=int(seed), params=params, guided=guided,
+                   guided_boost=point.get("guided_boost") if guided else None,
+                   corpus_key=corpus_key)
+    return RunSpec(**{**spec.__dict__, "run_id": run_id(spec.as_dict(), corpus_key)})
+
+
+def seed_groups(specs: list[RunSpec]) -> dict[tuple, list[RunSpec]]:
+    """Runs grouped by grid point: each group differs only by seed."""
+    groups: dict[tuple, list[RunSpec]] = {}
+    for spec in specs:
+        groups.setdefault(spec.point, []).append(spec)
+    return groups

@@ -1,0 +1,302 @@
+"""The whole flow for one config: read -> preprocess -> grid -> train -> score -> store -> report.
+
+These are the functions the CLI and the notebook API share.  Each step is a call into the
+module that owns it; this module only puts them in order and keeps the bookkeeping
+(experiment folder, lock, manifest, resume, progress).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from topics.config import Config
+from topics.errors import ConfigError
+from topics.grid import RunSpec, expand_grid, seed_groups
+from topics.runner import RunResult, RunTask, execute
+from topics.store import RunRecord, Store, experiment_lock, write_json, write_manifest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    """What ``run_experiment`` did: the folder, the grid and how its runs ended."""
+
+    folder: Path
+    total: int
+    skipped: int
+    done: int = 0
+    failed: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    best: dict[str, tuple[str, float]] = field(default_factory=dict)  # measure -> (run, value)
+    report: Path | None = None
+    ldavis: list[Path] = field(default_factory=list)
+
+
+def experiment_folder(config: Config, out: str | Path | None = None) -> Path:
+    """``--out``, else ``output.dir``, else ``runs/<name>`` in the current folder."""
+    return Path(out or config.output["dir"] or Path("runs") / config.name).resolve()
+
+
+def read_corpus_documents(config: Config):
+    """Read the config's corpus: (documents, ReadReport)."""
+    from topics.io import read_documents
+
+    c = config.corpus
+    return read_documents(c["path"], format=c["format"], text_column=c["text_column"],
+                          id_column=c["id_column"], title_column=c["title_column"],
+                          date_column=c["date_column"], metadata=c["metadata"],
+                          metadata_key=c["metadata_key"], encoding_errors=c["encoding_errors"])
+
+
+def load_corpus_for(config: Config, *, out: str | Path | None = None):
+    """Read and preprocess the config's corpus, through the experiment's cache."""
+    from topics.preprocess import prepare_corpus
+
+    documents, report = read_corpus_documents(config)
+    options = dict(config.preprocess)
+    use_cache = options.pop("cache")
+    cache_dir = experiment_folder(config, out) / "cache"
+    return prepare_corpus(documents, report, cache_dir=cache_dir, use_cache=use_cache, **options)
+
+
+def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
+    n_docs = len(corpus.doc_ids)
+    for k in sorted({s.num_topics for s in specs}):
+        if k > n_docs:
+            raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {n_docs} "
+                              "documents; use fewer topics or segment the documents "
+                              "(preprocess.segment: paragraph)")
+    n_themes = len(config.themes)
+    for s in specs:
+        if s.guided and s.num_topics < n_themes:
+            raise ConfigError("grid.num_topics", f"guided runs need at least one topic per "
+                              f"theme ({n_themes} themes), got {s.num_topics}")
+
+
+def _tasks(specs: list[RunSpec], corpus, folder: Path, config: Config,
+           prior_words: tuple) -> list[RunTask]:
+    return [RunTask(spec=s, corpus_dir=str(corpus.path), experiment_dir=str(folder),
+                    topn=config.scoring["topn"], diversity_topn=config.scoring["diversity_topn"],
+                    topwords_method=config.topwords["method"],
+                    topwords_lambda=config.topwords["lambda"], ldavis=config.output["ldavis"],
+                    prior_words=prior_words if s.guided else ())
+            for s in specs]
+
+
+def _resolved_theme_ids(config: Config, corpus) -> tuple:
+    """Theme -> word ids in the corpus dictionary (for guided priors and post-hoc scores)."""
+    if not config.themes:
+        return ()
+    from topics.themes import resolve_themes
+
+    resolved = resolve_themes(config.themes, transform=corpus.transform_text,
+                              vocab=corpus.vocab)
+    return tuple((name, tuple(ids)) for name, ids in resolved.word_ids.items())
+
+
+def run_experiment(config: Config, *, out: str | Path | None = None,
+                   progress: bool = False) -> RunSummary:
+    """Run the config's grid in its experiment folder, skipping runs already completed."""
+    folder = experiment_folder(config, out)
+    with experiment_lock(folder):
+        corpus = load_corpus_for(config, out=folder)
+        write_manifest(folder, config=config.resolved(), corpus_key=corpus.key,
+                       corpus_hash=corpus.content_hash, corpus_stats=corpus.stats)
+        from topics.engines import ENGINE_DEFAULTS
+
+        specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_DEFAULTS)
+        _check_grid(specs, corpus, config)
+        with Store(folder) as store:
+            summary = _run_grid(store, specs, corpus, folder, config, progress=progress)
+            _record_stability(store, specs, folder)
+            _export_csv(store, folder, corpus.key)
+            summary.best = best_runs(store, corpus.key, config.scoring["measures"])
+    summary.ldavis = sorted((folder / "ldavis").glob("*.html"))
+    if config.output["report"]:
+        summary.report = write_experiment_report(folder)
+    return summary
+
+
+def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: Config, *,
+              progress: bool) -> RunSummary:
+    done = store.completed_ids()
+    todo = [s for s in specs if s.run_id not in done]
+    summary = RunSummary(folder=folder, total=len(specs), skipped=len(specs) - len(todo))
+    log.info("grid: %d runs (%d already completed, %d to run) in %s",
+             len(specs), summary.skipped, len(todo), folder)
+    if not todo:
+        return summary
+    by_id = {s.run_id: s for s in todo}
+    scorer = make_scorer(config, corpus)
+    tasks = _tasks(todo, corpus, folder, config, _resolved_theme_ids(config, corpus))
+    results = execute(tasks, executor=config.runner["executor"], n_jobs=config.runner["n_jobs"],
+                      address=config.runner["address"])
+    for result in _progress(results, total=len(todo), enabled=progress):
+        _record(store, by_id[result.run_id], result, scorer, config, folder)
+        if result.status == "done":
+            summary.done += 1
+        else:
+            summary.failed += 1
+            summary.errors.append((result.run_id, result.error or ""))
+            log.warning("run %s failed: %s", result.run_id, result.error)
+    return summary
+
+
+def _progress(results: Iterable[RunResult], *, total: int, enabled: bool) -> Iterator[RunResult]:
+    """A progress bar (runs done, failed, ETA) on a terminal; plain log lines otherwise."""
+    from tqdm import tqdm
+
+    failed = 0
+    start = time.monotonic()
+    with tqdm(total=total, unit="run", disable=not enabled, dynamic_ncols=True) as bar:
+        for n, result in enumerate(results, 1):
+            failed += result.status != "done"
+            bar.set_postfix(failed=failed)
+            bar.update()
+            if not enabled:
+                eta = (time.monotonic() - start) / n * (total - n)
+                log.info("run %d/%d %s %s (failed %d, eta %.0fs)", n, total, result.run_id,
+                         result.status, failed, eta)
+            yield result
+
+
+def make_scorer(config: Config, corpus):
+    """The shared coherence accumulator over the reference texts (the training texts unless
+    ``scoring.reference`` names another corpus)."""
+    from topics.scoring import CoherenceScorer
+
+    texts = corpus.texts
+    if config.scoring["reference"]:
+        texts = _reference_texts(config, corpus)
+    return CoherenceScorer(texts, dictionary=corpus.dictionary)
+
+
+def _reference_texts(config: Config, corpus) -> list[list[str]]:
+    from topics.io import read_documents
+
+    documents, _ = read_documents(config.scoring["reference"])
+    return [corpus.transform_text(d.text) if d.tokens is None else list(d.tokens)
+            for d in documents]
+
+
+def _score(result: RunResult, scorer, config: Config) -> dict[str, Any]:
+    from topics.scoring import diversity
+
+    topics = [list(t) for t in result.top_words]
+    means = scorer.score_model(topics, measures=config.scoring["measures"],
+                               topn=config.scoring["topn"])
+    metrics = {m: float(v) for m, v in means.items()}
+    metrics["diversity"] = float(diversity([list(t) for t in result.diversity_words],
+                                           topn=config.scoring["diversity_topn"]))
+    return metrics
+
+
+def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Config,
+            folder: Path) -> None:
+    metrics: dict[str, Any] = {}
+    score_s = None
+    error = result.error
+    status = result.status
+    if status == "done":
+        t0 = time.perf_counter()
+        try:
+            metrics = _score(result, scorer, config)
+        except Exception as err:  # noqa: BLE001 - a scoring failure fails this run only
+            status, error = "failed", f"scoring: {type(err).__name__}: {err}"
+        score_s = time.perf_counter() - t0
+        write_json(folder / "models" / spec.run_id / "top_words.json",
+                   [list(t) for t in result.diversity_words])
+    store.record(RunRecord(
+        run_id=spec.run_id, corpus_key=spec.corpus_key, params=spec.as_dict(), status=status,
+        metrics=metrics, error=error, started=result.started, finished=result.finished,
+        train_s=result.train_s, score_s=score_s, host=result.host, model_dir=result.model_dir))
+
+
+def _record_stability(store: Store, specs: list[RunSpec], folder: Path) -> None:
+    """Stability across seeds for every grid point with two or more completed seeds."""
+    from topics.scoring import stability
+    from topics.store import read_json
+
+    done = store.completed_ids()
+    for group in seed_groups(specs).values():
+        runs = [s for s in group if s.run_id in done]
+        if len(runs) < 2:
+            continue
+        tops = [read_json(folder / "models" / s.run_id / "top_words.json") for s in runs]
+        value = float(stability(tops))
+        for s in runs:
+            store.update_metrics(s.run_id, {"stability": value})
+
+
+def results_frame(store: Store, corpus_key: str | None = None):
+    """The results table as a DataFrame: one row per run, parameters and metrics as columns."""
+    import pandas as pd
+
+    rows = []
+    for r in store.runs():
+        if corpus_key and r.corpus_key != corpus_key:
+            continue
+        rows.append({"run_id": r.run_id, **r.params, "status": r.status, **r.metrics,
+                     "train_s": r.train_s, "score_s": r.score_s, "error": r.error})
+    return pd.DataFrame(rows)
+
+
+def _export_csv(store: Store, folder: Path, corpus_key: str) -> None:
+    from topics.store import write_atomic
+
+    write_atomic(folder / "results.csv", results_frame(store, corpus_key).to_csv(index=False))
+
+
+def best_runs(store: Store, corpus_key: str, measures: list[str]) -> dict[str, tuple[str, float]]:
+    """The best completed run by each measure (all coherence measures: higher is better)."""
+    frame = results_frame(store, corpus_key)
+    best = {}
+    if frame.empty:
+        return best
+    frame = frame[frame["status"] == "done"]
+    for measure in [*measures, "diversity"]:
+        if measure in frame and frame[measure].notna().any():
+            row = frame.loc[frame[measure].idxmax()]
+            best[measure] = (row["run_id"], float(row[measure]))
+    return best
+
+
+def format_summary(summary: RunSummary) -> str:
+    lines = [f"experiment: {summary.folder}",
+             f"runs: {summary.total} in the grid, {summary.skipped} already completed, "
+             f"{summary.done} done now, {summary.failed} failed"]
+    lines += [f"  failed {run}: {err}" for run, err in summary.errors]
+    for measure, (run, value) in summary.best.items():
+        lines.append(f"best by {measure}: {run} ({value:.4f})")
+    if summary.ldavis:
+        lines.append(f"pyLDAvis pages: {summary.folder / 'ldavis'} ({len(summary.ldavis)} pages)")
+    if summary.report:
+        lines.append(f"report: {summary.report}")
+    return "\n".join(lines)
+
+
+def format_stats(stats: dict[str, Any]) -> str:
+    """Corpus statistics as readable lines for ``topics preprocess``."""
+    lines = []
+    for key, value in stats.items():
+        if isinstance(value, list) and value and isinstance(value[0], (list, tuple)):
+            shown = ", ".join(f"{a} ({b})" for a, b in value[:20])
+            lines.append(f"{key}: {shown}")
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            lines.append(f"{key}: {len(value)}")
+            lines += [f"  {', '.join(f'{k}={v}' for k, v in item.items())}" for item in value[:50]]
+        else:
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+def write_experiment_report(folder: str | Path) -> Path:
+    """(Re)write ``report.html`` of an experiment folder from its store and models."""
+    from topics.experiment_report import build_report
+
+    return build_report(Path(folder))
