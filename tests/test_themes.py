@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from topics.errors import ConfigError
-from topics.themes import (document_theme_scores, fold_chunks, guided_prior, lift,
-                           resolve_themes, theme_evidence, topic_theme_affinity)
+from topics.themes import (document_theme_scores, fold_chunks, guided_prior,
+                           guided_prior_from_ids, lift, resolve_themes, theme_evidence,
+                           topic_theme_affinity)
 
 VOCAB = ("regime_change", "ouster", "lawfare", "multipolar", "hegemon", "colour",
          "revolution", "trade", "pipeline")
@@ -213,6 +214,19 @@ def test_guided_prior_anchors_theme_i_to_topic_i():
     expected[0, [0, 1]] = 0.5
     expected[1, 3] = 0.5
     np.testing.assert_allclose(prior, expected)
+
+
+def test_guided_prior_from_ids_matches_resolved_themes():
+    res = resolved4()
+    assert res.word_ids == {"ab": (0, 1), "d": (3,)}
+    prior, names = guided_prior_from_ids(res.word_ids, num_topics=2, vocab_size=4)
+    expected, expected_names = guided_prior(res, num_topics=2, vocab_size=4)
+    np.testing.assert_array_equal(prior, expected)
+    assert names == expected_names == ("ab", "d")
+    assert prior[0, 0] == pytest.approx(0.01 * 100) and prior[1, 0] == pytest.approx(0.01)
+    with pytest.raises(ConfigError) as err:
+        guided_prior_from_ids({"ab": (0, 9)}, num_topics=2, vocab_size=4)
+    assert err.value.key == "vocab_size"
 
 
 @pytest.mark.parametrize("kwargs, key", [

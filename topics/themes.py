@@ -87,6 +87,11 @@ class ResolvedThemes:
         return tuple(t.name for t in self.themes)
 
     @property
+    def word_ids(self) -> dict[str, tuple[int, ...]]:
+        """Theme name -> its vocabulary ids (what guided runs need, see :func:`guided_prior`)."""
+        return {t.name: t.word_ids for t in self.themes}
+
+    @property
     def missing(self) -> dict[str, tuple[str, ...]]:
         """Theme name -> seeds not in the vocabulary (only themes with some missing)."""
         return {t.name: t.missing_seeds for t in self.themes if t.missing_seeds}
@@ -288,20 +293,34 @@ def guided_prior(resolved: ResolvedThemes, *, num_topics: int, vocab_size: int,
     engines pass the matrix as gensim's ``eta`` or, word by word (its columns), to tomotopy's
     ``set_word_prior``.  ``num_topics`` must be at least the number of themes.
     """
-    if not isinstance(num_topics, int) or isinstance(num_topics, bool) or num_topics < len(
-            resolved.themes):
-        raise ConfigError("num_topics", f"expected an integer >= the number of themes "
-                                        f"({len(resolved.themes)}), got {num_topics!r}")
     if vocab_size != resolved.vocab_size:
         raise ConfigError("vocab_size", f"expected the themes' vocabulary size "
                                         f"{resolved.vocab_size}, got {vocab_size!r}")
+    return guided_prior_from_ids(resolved.word_ids, num_topics=num_topics,
+                                 vocab_size=vocab_size, base=base, boost=boost)
+
+
+def guided_prior_from_ids(word_ids: Mapping[str, Sequence[int]], *, num_topics: int,
+                          vocab_size: int, base: float = 0.01,
+                          boost: float = 100.0) -> tuple[np.ndarray, tuple[str, ...]]:
+    """:func:`guided_prior` from ``{theme name: word ids}`` (``ResolvedThemes.word_ids``),
+    for workers that receive ids rather than the resolved themes."""
+    if not isinstance(num_topics, int) or isinstance(num_topics, bool) or num_topics < len(
+            word_ids):
+        raise ConfigError("num_topics", f"expected an integer >= the number of themes "
+                                        f"({len(word_ids)}), got {num_topics!r}")
+    if not isinstance(vocab_size, int) or isinstance(vocab_size, bool) or vocab_size < 1:
+        raise ConfigError("vocab_size", f"expected an integer >= 1, got {vocab_size!r}")
     base = _positive("base", base)
     if _positive("boost", boost) <= 1:
         raise ConfigError("boost", f"expected a multiplier > 1, got {boost!r}")
     prior = np.full((num_topics, vocab_size), base)
-    for i, theme in enumerate(resolved.themes):
-        prior[i, list(theme.word_ids)] = base * boost
-    names = resolved.names + tuple(f"topic_{k}" for k in range(len(resolved.themes), num_topics))
+    for i, ids in enumerate(word_ids.values()):
+        ids = list(ids)
+        if ids and (min(ids) < 0 or max(ids) >= vocab_size):
+            raise ConfigError("vocab_size", f"theme {i} has word ids outside 0..{vocab_size - 1}")
+        prior[i, ids] = base * boost
+    names = tuple(word_ids) + tuple(f"topic_{k}" for k in range(len(word_ids), num_topics))
     return prior, names
 
 
