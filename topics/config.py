@@ -391,8 +391,9 @@ def load_config(path: str | Path, overrides: list[str] | dict[str, Any] | None =
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(str(path), "expected a YAML mapping of sections")
+    raw = apply_overrides(raw, overrides)
     try:
-        return validate(apply_overrides(raw, overrides), source=path)
+        return validate(raw, source=path)
     except ConfigError as err:
         if err.source is None:
             raise ConfigError(err.key, err.message, source=str(path)) from None
