@@ -1,0 +1,102 @@
+"""``train`` and ``infer``: one interface over the gensim and tomotopy engines."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from topics.engines import gensim_lda, tomotopy_lda
+from topics.engines.base import ModelOutput, corpus_counts
+from topics.engines.params import check_int, resolve_params
+from topics.errors import ConfigError
+
+
+def dictionary_vocab(dictionary) -> tuple[str, ...]:
+    """The word of each id of a gensim ``Dictionary``; its ids must be 0..V-1."""
+    vocab = tuple(dictionary.get(i) for i in range(len(dictionary)))
+    if any(word is None for word in vocab):
+        raise ConfigError("dictionary", "ids must run from 0 to len(dictionary) - 1 "
+                                        "(call compactify() after filtering)")
+    return vocab
+
+
+def _check_prior(prior: Any, num_topics: int, num_terms: int) -> np.ndarray | None:
+    if prior is None:
+        return None
+    matrix = np.asarray(prior, dtype=np.float64)
+    if matrix.shape != (num_topics, num_terms):
+        raise ConfigError("prior", f"must be a num_topics x vocabulary matrix "
+                                   f"({num_topics} x {num_terms}), got shape {matrix.shape}")
+    if not np.all(np.isfinite(matrix)) or np.any(matrix <= 0):
+        raise ConfigError("prior", "must hold positive finite numbers only")
+    return matrix
+
+
+def _check_names(topic_names: Any, num_topics: int) -> tuple[str | None, ...] | None:
+    if topic_names is None:
+        return None
+    names = tuple(topic_names)
+    if len(names) != num_topics or not all(n is None or isinstance(n, str) for n in names):
+        raise ConfigError("topic_names", f"must hold {num_topics} names (str or None), "
+                                         f"got {topic_names!r}")
+    return names
+
+
+def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
+          num_topics: int, seed: int, prior: Any = None,
+          topic_names: Sequence[str | None] | None = None, **params: Any) -> ModelOutput:
+    """Train one LDA model and return its :class:`ModelOutput`.
+
+    ``corpus`` is a re-iterable of gensim bag-of-words lists over ``dictionary`` (a list or
+    an ``MmCorpus``), ``doc_ids`` names its documents in order.  ``prior`` is an optional
+    K x V matrix of topic-word priors for guided topics: it replaces ``eta`` (gensim takes
+    it as the ``eta`` matrix; tomotopy uses its most common value as eta and sets a word
+    prior for every word whose column differs); the ``eta`` option is then not used and the
+    resolved parameters record ``eta='prior'``.  ``params`` are the engine's parameters
+    (see ``ENGINE_PARAMS``); anything unknown or invalid raises ConfigError naming it.
+    """
+    resolved = resolve_params(engine=engine, num_topics=num_topics, seed=seed, **params)
+    vocab = dictionary_vocab(dictionary)
+    prior = _check_prior(prior, resolved["num_topics"], len(vocab))
+    names = _check_names(topic_names, resolved["num_topics"])
+    term_frequency, doc_lengths = corpus_counts(corpus, len(vocab))
+    doc_ids = tuple(doc_ids)
+    if len(doc_ids) != len(doc_lengths):
+        raise ConfigError("doc_ids", f"has {len(doc_ids)} ids but the corpus has "
+                                     f"{len(doc_lengths)} documents")
+    if prior is not None:
+        resolved["eta"] = "prior"
+    if engine == "gensim":
+        native, topic_word = gensim_lda.train(dictionary=dictionary, corpus=corpus,
+                                              params=resolved, prior=prior)
+        doc_topic = gensim_lda.doc_topics(native, corpus, seed=resolved["seed"],
+                                          chunksize=resolved["chunksize"])
+    else:
+        native, topic_word, doc_topic = tomotopy_lda.train(vocab=vocab, corpus=corpus,
+                                                           params=resolved, prior=prior)
+    return ModelOutput(engine=engine, params=resolved, topic_word=topic_word,
+                       doc_topic=doc_topic, vocab=vocab, doc_ids=doc_ids, topic_names=names,
+                       term_frequency=term_frequency, doc_lengths=doc_lengths,
+                       native=native)
+
+
+def infer(output: ModelOutput, documents: Iterable, *,
+          iterations: int | None = None) -> np.ndarray:
+    """D x K topic rows for new documents (bag-of-words over the training dictionary).
+
+    Repeatable: gensim infers with a random state seeded by the run's seed, tomotopy with
+    one thread and the model's seed.  ``iterations`` None uses the engine's own default
+    (gensim: the model's ``iterations``; tomotopy: 100 sampling sweeps).
+    """
+    if output.native is None:
+        raise ConfigError("output", "has no native model to infer with")
+    if iterations is not None:
+        iterations = check_int("iterations", iterations, low=1)
+    documents = list(documents)
+    corpus_counts(documents, len(output.vocab))  # raises InputError on a bad word id
+    if output.engine == "gensim":
+        return gensim_lda.infer(output.native, documents, seed=output.params["seed"],
+                                iterations=iterations)
+    return tomotopy_lda.infer(output.native, documents, vocab=output.vocab,
+                              iterations=iterations)

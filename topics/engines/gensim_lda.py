@@ -1,0 +1,78 @@
+"""The gensim engine: online variational Bayes LDA (``LdaModel``, ``LdaMulticore``).
+
+Determinism: with ``workers=1`` (``LdaModel``) the same corpus, parameters and seed give
+identical matrices.  ``LdaMulticore`` (``workers > 1``) merges its workers' updates in the
+order they finish, so its topics are not guaranteed to repeat exactly.  Document-topic rows
+are computed after training by one deterministic inference pass seeded with the run's seed.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+from gensim.models import LdaModel, LdaMulticore
+
+from topics.engines.base import normalise_rows
+
+MODEL_FILE = "model.gensim"
+
+
+def train(*, dictionary, corpus: Iterable, params: dict[str, Any],
+          prior: np.ndarray | None) -> tuple[LdaModel, np.ndarray]:
+    """Train a gensim model; return it and its K x V topic-word matrix (rows sum to 1)."""
+    options = dict(
+        corpus=corpus, num_topics=params["num_topics"], id2word=dictionary,
+        alpha=params["alpha"], eta=params["eta"] if prior is None else prior,
+        passes=params["passes"], iterations=params["iterations"],
+        chunksize=params["chunksize"], random_state=params["seed"],
+        eval_every=None,  # perplexity logging only: it costs time and draws random numbers
+    )
+    if params["workers"] > 1:
+        model = LdaMulticore(workers=params["workers"], **options)
+    else:
+        model = LdaModel(**options)
+    return model, normalise_rows(model.get_topics())
+
+
+def doc_topics(model: LdaModel, corpus: Iterable, *, seed: int,
+               chunksize: int = 2000) -> np.ndarray:
+    """D x K document-topic rows by variational inference, deterministic for a seed.
+
+    Inference runs on a shallow copy with its own random state, so the model is unchanged.
+    Documents without words get the uniform row.
+    """
+    worker = copy.copy(model)
+    worker.random_state = np.random.RandomState(seed)
+    rows: list[np.ndarray] = []
+    iterator = iter(corpus)
+    while chunk := list(itertools.islice(iterator, chunksize)):
+        gamma, _ = worker.inference(chunk)
+        gamma = np.asarray(gamma, dtype=np.float64)
+        empty = np.array([len(bow) == 0 for bow in chunk])
+        gamma[empty] = 0.0
+        rows.append(normalise_rows(gamma))
+    if not rows:
+        return np.zeros((0, model.num_topics))
+    return np.vstack(rows)
+
+
+def infer(model: LdaModel, documents: Iterable, *, seed: int,
+          iterations: int | None) -> np.ndarray:
+    """Topic rows for new bag-of-words documents (``iterations`` None: the model's own)."""
+    if iterations is not None:
+        model = copy.copy(model)
+        model.iterations = iterations
+    return doc_topics(model, documents, seed=seed)
+
+
+def save(model: LdaModel, folder: Path) -> None:
+    """Save the native model (gensim writes a few side files beside ``model.gensim``)."""
+    model.save(str(folder / MODEL_FILE))
+
+
+def load(folder: Path) -> LdaModel:
+    return LdaModel.load(str(folder / MODEL_FILE))

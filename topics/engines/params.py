@@ -1,0 +1,152 @@
+"""Engine parameters: names, defaults and validation for each engine.
+
+``ENGINE_PARAMS`` maps each engine to its parameter names and defaults; the config schema
+uses it to validate ``grid:`` fields and the grid fills unset fields from it.
+:func:`resolve_params` validates one run's options, naming the parameter and the bad value,
+and returns the resolved JSON-able parameters that a :class:`~topics.engines.ModelOutput`
+records.
+
+========================  ======================  =======================================
+parameter                 gensim                  tomotopy
+========================  ======================  =======================================
+``alpha``                 symmetric, asymmetric,  symmetric, asymmetric, auto or a number
+                          auto (workers=1 only),  (the starting value; ``auto`` starts at
+                          or a number             1/K and is optimised)
+``eta``                   symmetric, auto or a    symmetric or a number (tomotopy's LDA
+                          number                  does not learn eta)
+``iterations``            variational iterations  Gibbs sampling sweeps over the corpus
+                          per document
+``passes``                passes over the corpus  -
+``chunksize``             documents per update    -
+``optim_interval``        -                       optimise alpha every N sweeps; None: 10
+                                                  with alpha=auto, else 0 (fixed alpha)
+``burn_in``               -                       sweeps before alpha optimisation starts
+``workers``               1: LdaModel;            sampling threads (1: deterministic)
+                          >1: LdaMulticore
+========================  ======================  =======================================
+
+``symmetric`` means 1/K for both engines (gensim's convention); ``asymmetric`` is gensim's
+fixed prior proportional to 1 / (k + sqrt(K)), normalised to sum to 1.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from topics.errors import ConfigError
+
+ENGINES = ("gensim", "tomotopy")
+
+ENGINE_PARAMS: Mapping[str, Mapping[str, Any]] = MappingProxyType({
+    "gensim": MappingProxyType({
+        "alpha": "auto", "eta": "auto", "passes": 20, "iterations": 400,
+        "chunksize": 2000, "workers": 1,
+    }),
+    "tomotopy": MappingProxyType({
+        "alpha": "auto", "eta": 0.01, "iterations": 1000, "optim_interval": None,
+        "burn_in": 0, "workers": 1,
+    }),
+})
+
+_ALPHA_WORDS = {"gensim": ("symmetric", "asymmetric", "auto"),
+                "tomotopy": ("symmetric", "asymmetric", "auto")}
+_ETA_WORDS = {"gensim": ("symmetric", "auto"), "tomotopy": ("symmetric",)}
+_MAX_SEED = 2**32 - 1
+_MAX_TOPICS = 32767  # tomotopy's limit; gensim has none but K this large is a mistake
+
+
+def check_engine(engine: Any) -> str:
+    """Return ``engine`` if it names a known engine, else raise ConfigError('engine')."""
+    if engine not in ENGINES:
+        raise ConfigError("engine", f"unknown engine {engine!r}; choose one of {list(ENGINES)}")
+    return engine
+
+
+def check_int(name: str, value: Any, *, low: int, high: int | None = None) -> int:
+    """Return ``value`` as an int if it is an integer in [low, high], else ConfigError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ConfigError(name, f"must be an integer, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f">= {low}" if high is None else f"between {low} and {high}"
+        raise ConfigError(name, f"must be {bound}, got {value!r}")
+    return int(value)
+
+
+def _check_prior(name: str, value: Any, engine: str, words: tuple[str, ...]) -> str | float:
+    if isinstance(value, str):
+        if value in words:
+            return value
+        raise ConfigError(name, f"{value!r} is not supported by engine {engine!r}; "
+                                f"use one of {list(words)} or a positive number")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ConfigError(name, f"must be one of {list(words)} or a positive number, "
+                                f"got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(name, f"must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+def resolve_params(*, engine: str, num_topics: int, seed: int,
+                   **params: Any) -> dict[str, Any]:
+    """Validate one run's options and return its resolved, JSON-able parameters.
+
+    The result holds ``engine``, ``num_topics``, ``seed`` and every parameter of the engine
+    (defaults filled in for missing or ``None`` values, ``None`` defaults resolved).  Raises ConfigError naming the parameter for an
+    unknown engine or parameter, a bad value, or a combination the engine cannot do.
+    """
+    check_engine(engine)
+    num_topics = check_int("num_topics", num_topics, low=2, high=_MAX_TOPICS)
+    seed = check_int("seed", seed, low=0, high=_MAX_SEED)
+    defaults = ENGINE_PARAMS[engine]
+    for name in params:
+        if name not in defaults:
+            raise ConfigError(name, f"is not a parameter of engine {engine!r}; its "
+                                    f"parameters are {sorted(defaults)}")
+    merged = {**defaults, **{k: v for k, v in params.items() if v is not None}}
+    out: dict[str, Any] = {"engine": engine, "num_topics": num_topics, "seed": seed}
+    out["alpha"] = _check_prior("alpha", merged["alpha"], engine, _ALPHA_WORDS[engine])
+    out["eta"] = _check_prior("eta", merged["eta"], engine, _ETA_WORDS[engine])
+    out["iterations"] = check_int("iterations", merged["iterations"], low=1)
+    out["workers"] = check_int("workers", merged["workers"], low=1)
+    if engine == "gensim":
+        out.update(_resolve_gensim(merged, out))
+    else:
+        out.update(_resolve_tomotopy(merged, out))
+    return out
+
+
+def _resolve_gensim(merged: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    if out["alpha"] == "auto" and out["workers"] > 1:
+        raise ConfigError("alpha", "'auto' needs workers=1 with gensim (LdaMulticore cannot "
+                                   f"learn alpha), got workers={out['workers']}")
+    return {"passes": check_int("passes", merged["passes"], low=1),
+            "chunksize": check_int("chunksize", merged["chunksize"], low=1)}
+
+
+def _resolve_tomotopy(merged: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    interval = merged["optim_interval"]
+    if interval is None:
+        interval = 10 if out["alpha"] == "auto" else 0
+    interval = check_int("optim_interval", interval, low=0)
+    if out["alpha"] == "auto" and interval == 0:
+        raise ConfigError("optim_interval", "must be >= 1 with alpha='auto' (0 turns "
+                                            "alpha optimisation off), got 0")
+    return {"optim_interval": interval,
+            "burn_in": check_int("burn_in", merged["burn_in"], low=0)}
+
+
+def alpha_vector(alpha: str | float, num_topics: int) -> list[float]:
+    """The starting document-topic prior as K numbers (``auto`` starts symmetric)."""
+    if alpha == "asymmetric":
+        raw = [1.0 / (k + math.sqrt(num_topics)) for k in range(num_topics)]
+        return [r / sum(raw) for r in raw]
+    value = 1.0 / num_topics if alpha in ("symmetric", "auto") else float(alpha)
+    return [value] * num_topics
+
+
+def eta_value(eta: str | float, num_topics: int) -> float:
+    """The symmetric topic-word prior as a number (``symmetric`` is 1/K)."""
+    return 1.0 / num_topics if eta == "symmetric" else float(eta)

@@ -1,0 +1,84 @@
+"""Save a :class:`ModelOutput` to a folder and read it back.
+
+A model folder holds ``output.json`` (engine, parameters, vocabulary, document ids, topic
+names, format version), one ``.npy`` file per matrix, and the engine's native model under
+``native/``.  The folder is written under a temporary name beside it and then renamed into
+place, so a reader never sees half a model; an existing folder is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from topics.engines import gensim_lda, tomotopy_lda
+from topics.engines.base import ModelOutput
+from topics.errors import StoreError
+
+FORMAT = 1
+_ARRAYS = ("topic_word", "doc_topic", "term_frequency", "doc_lengths")
+_NATIVE = {"gensim": gensim_lda, "tomotopy": tomotopy_lda}
+
+
+def save_model(output: ModelOutput, folder: str | os.PathLike) -> Path:
+    """Write ``output`` to ``folder`` atomically (replacing it if present); return the path."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        _write(output, tmp)
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old",
+                                        dir=folder.parent))
+            os.replace(folder, old / "model")
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _write(output: ModelOutput, folder: Path) -> None:
+    meta = {"format": FORMAT, "engine": output.engine, "params": output.params,
+            "vocab": list(output.vocab), "doc_ids": list(output.doc_ids),
+            "topic_names": None if output.topic_names is None else list(output.topic_names)}
+    (folder / "output.json").write_text(json.dumps(meta), encoding="utf-8")
+    for name in _ARRAYS:
+        np.save(folder / f"{name}.npy", getattr(output, name), allow_pickle=False)
+    if output.native is not None:
+        (folder / "native").mkdir()
+        _NATIVE[output.engine].save(output.native, folder / "native")
+
+
+def load_model(folder: str | os.PathLike, *, native: bool = True) -> ModelOutput:
+    """Read a folder written by :func:`save_model` (``native=False`` skips the engine model,
+    which only :func:`~topics.engines.infer` needs).  Raises StoreError if it is damaged."""
+    folder = Path(folder)
+    try:
+        meta = json.loads((folder / "output.json").read_text(encoding="utf-8"))
+        arrays = {name: np.load(folder / f"{name}.npy", allow_pickle=False)
+                  for name in _ARRAYS}
+    except (OSError, ValueError) as err:
+        raise StoreError(f"{folder}: not a readable model folder ({err})") from err
+    if meta.get("format") != FORMAT or meta.get("engine") not in _NATIVE:
+        raise StoreError(f"{folder}: unknown model format {meta.get('format')!r} or engine "
+                         f"{meta.get('engine')!r}")
+    model = None
+    if native and (folder / "native").is_dir():
+        try:
+            model = _NATIVE[meta["engine"]].load(folder / "native")
+        except Exception as err:  # noqa: BLE001 - any engine failure means a damaged file
+            raise StoreError(f"{folder}: cannot load the native model ({err})") from err
+    names = meta["topic_names"]
+    return ModelOutput(engine=meta["engine"], params=meta["params"], vocab=tuple(meta["vocab"]),
+                       doc_ids=tuple(meta["doc_ids"]),
+                       topic_names=None if names is None else tuple(names),
+                       native=model, **arrays)
