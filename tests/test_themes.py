@@ -15,13 +15,13 @@ from topics.themes import (document_theme_scores, fold_chunks, guided_prior,
                            topic_theme_affinity)
 
 VOCAB = ("regime_change", "ouster", "lawfare", "multipolar", "hegemon", "colour",
-         "revolution", "trade", "pipeline")
+         "revolution", "trade", "pipeline", "no-confidence_vote", "trade_deal", "change")
 
 
 def make_transform(phrases=frozenset({("regime", "change")})):
     """Lowercase word tokens, joining the given word pairs like a fitted phrase model."""
     def transform(text: str) -> list[str]:
-        words = re.findall(r"[a-z]+", text.lower())
+        words = re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower())
         out, i = [], 0
         while i < len(words):
             if tuple(words[i:i + 2]) in phrases:
@@ -65,16 +65,27 @@ def test_phrase_absent_from_vocab_counts_through_its_words():
     assert res["rc"].word_ids == (5, 6)
 
 
+def test_seed_matches_the_phrases_built_around_it():
+    # The phrase model joined every "no-confidence" with "vote": the seed counts through them.
+    res = resolve_themes({"rc": ["no-confidence", "trade", "regime change"]},
+                         transform=make_transform(), vocab=VOCAB)
+    assert [m.matched for m in res["rc"].seeds] == [
+        ("no-confidence_vote",), ("trade", "trade_deal"), ("regime_change",)]
+    # A component is not matched when the whole phrase is found ("change" stays out).
+    assert "change" not in res["rc"].words
+    assert res["rc"].word_ids == (9, 7, 10, 0)
+
+
 def test_missing_seeds_are_reported_and_logged(caplog):
     with caplog.at_level(logging.WARNING, logger="topics.themes"):
-        res = resolve_themes({"rc": ["lawfare", "no-confidence", "deposed"],
+        res = resolve_themes({"rc": ["lawfare", "no confidence", "deposed"],
                               "mp": ["multipolar"]},
                              transform=make_transform(), vocab=VOCAB)
-    assert res.missing == {"rc": ("no-confidence", "deposed")}
+    assert res.missing == {"rc": ("no confidence", "deposed")}
     assert res["mp"].missing_seeds == ()
-    assert "no-confidence" in caplog.text and "rc" in caplog.text
+    assert "no confidence" in caplog.text and "rc" in caplog.text
     summary = res.as_dict()
-    assert summary["rc"]["missing"] == ["no-confidence", "deposed"]
+    assert summary["rc"]["missing"] == ["no confidence", "deposed"]
     assert summary["rc"]["words"] == ["lawfare"]
 
 

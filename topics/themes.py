@@ -5,15 +5,19 @@ e.g. ``regime_change: [regime change, ouster, no-confidence, lawfare, colour rev
 
 Resolving seeds (:func:`resolve_themes`).  Each seed goes through ``transform``, the same
 preprocessing as the corpus (a fitted preprocessor's ``transform_text``), so "regime change"
-becomes ``regime_change`` when the phrase model learned that pair.  Then, per seed:
+becomes ``regime_change`` when the phrase model learned that pair.  The seed's words (its
+tokens split at the phrase delimiter ``_``) then match:
 
-1. if the seed gave several tokens and their ``_``-joined form is in the vocabulary, that one
-   token is used (a phrase the corpus holds joined, even if ``transform`` did not join it);
-2. otherwise each token in the vocabulary is used; a joined token absent from the vocabulary
-   (e.g. dropped by frequency filtering) counts through its component words that are present.
+1. every vocabulary word that holds them as a run of its parts: the seed itself ("lawfare"),
+   its joined form even if ``transform`` did not join it ("regime change" -> regime_change),
+   and the longer phrases the phrase model built around it ("no-confidence" ->
+   no-confidence_vote, "trade" -> trade_deal), since those tokens replaced its occurrences;
+2. failing that (a phrase the corpus never holds joined, or whose joined token was filtered
+   out), each of its words that is a vocabulary word by itself ("colour revolution" ->
+   colour, revolution).  So a phrase the phrase model did not join still counts through its
+   words; pick phrases whose words are telling on their own.
 
-So a phrase the phrase model did not join still counts through its words.  A seed none of
-whose tokens is in the vocabulary is *missing*: it is logged and returned in
+A seed that matches nothing (after preprocessing) is *missing*: it is logged and returned in
 :attr:`ResolvedThemes.missing` for the report and CLI.  A theme with no word at all in the
 vocabulary is a :class:`~topics.errors.ConfigError` naming ``themes.<name>``.
 
@@ -120,19 +124,31 @@ def _vocab_index(vocab: Sequence[str] | Mapping[str, int]) -> dict[str, int]:
     return {w: i for i, w in enumerate(vocab)}
 
 
+def _phrase_index(index: Mapping[str, int], delimiter: str) -> dict[str, list[tuple]]:
+    """Part -> the vocabulary words (with their parts) that hold it: "vote" -> no-confidence_vote."""
+    by_part: dict[str, list[tuple]] = {}
+    for word in index:
+        parts = tuple(word.split(delimiter))
+        for part in set(parts):
+            by_part.setdefault(part, []).append((word, parts))
+    return by_part
+
+
+def _holds(parts: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    n = len(run)
+    return any(parts[i:i + n] == run for i in range(len(parts) - n + 1))
+
+
 def _match_seed(seed: str, tokens: list[str], index: Mapping[str, int],
-                delimiter: str) -> SeedMatch:
-    joined = delimiter.join(tokens)
-    if len(tokens) > 1 and joined in index:
-        return SeedMatch(seed, tuple(tokens), (joined,))
-    matched: list[str] = []
-    for token in tokens:
-        if token in index:
-            parts = [token]
-        else:
-            parts = [p for p in token.split(delimiter) if p in index] if delimiter in token else []
-        matched.extend(p for p in parts if p not in matched)
-    return SeedMatch(seed, tuple(tokens), tuple(matched))
+                by_part: Mapping[str, list[tuple]], delimiter: str) -> SeedMatch:
+    run = tuple(p for token in tokens for p in token.split(delimiter) if p)
+    if not run:
+        return SeedMatch(seed, tuple(tokens), ())
+    found = [word for word, parts in by_part.get(run[0], ()) if _holds(parts, run)]
+    if not found:  # a phrase the corpus never holds joined: count its words
+        found = [part for part in run if part in index]
+    found = sorted(dict.fromkeys(found), key=lambda w: (w.split(delimiter) != list(run), index[w]))
+    return SeedMatch(seed, tuple(tokens), tuple(found))
 
 
 def _check_themes(themes: Mapping[str, Sequence[str]]) -> None:
@@ -155,16 +171,19 @@ def resolve_themes(themes: Mapping[str, Sequence[str]], *,
     """Match each theme's seeds to vocabulary words through ``transform`` (see module doc).
 
     ``vocab`` is the model's vocabulary, a tuple of words by id or a word -> id mapping;
-    ``delimiter`` joins phrase tokens (gensim Phrases' default ``_``).  Seeds not found are
+    ``delimiter`` joins phrase tokens (gensim Phrases' default ``_``).  A theme's words are
+    the union of its seeds' matches, in seed order, each once.  Seeds not found are
     logged and listed in the result; a theme with no word found raises ``ConfigError``.
     """
     _check_themes(themes)
     if not callable(transform):
         raise ConfigError("transform", f"expected a callable str -> list[str], got {transform!r}")
     index = _vocab_index(vocab)
+    by_part = _phrase_index(index, delimiter)
     resolved = []
     for name, seeds in themes.items():
-        matches = tuple(_match_seed(s, list(transform(s)), index, delimiter) for s in seeds)
+        matches = tuple(_match_seed(s, list(transform(s)), index, by_part, delimiter)
+                        for s in seeds)
         words = tuple(dict.fromkeys(w for m in matches for w in m.matched))
         if not words:
             shown = "; ".join(f"{m.seed!r} -> {list(m.tokens)}" for m in matches)
