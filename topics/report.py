@@ -1,0 +1,219 @@
+"""``report.html``: one self-contained page per experiment, everything HTML-escaped.
+
+The page (template ``topics/templates/report.html``, filled with :class:`string.Template`)
+holds the corpus statistics, the results table (sorted by clicking its headers, with a few
+lines of inline JavaScript), the figures, links to the pyLDAvis pages, the themes and their
+evidence, and the manifest. It loads nothing from the network: images and pages are linked by
+paths relative to the report's folder, so the folder can be moved or opened from ``file://``.
+
+Every value that comes from the corpus, the model or the user (titles, words, theme names,
+metadata, paths) goes through :func:`html.escape` before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import logging
+import math
+import os
+import string
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+
+from topics.errors import ConfigError
+from topics.viz._common import atomic_file
+
+log = logging.getLogger(__name__)
+
+REPORT_NAME = "report.html"
+IMAGE_PREFERENCE = (".svg", ".png")
+
+
+def write_report(
+    folder: str | os.PathLike,
+    *,
+    title: str = "Topic modelling report",
+    results: pd.DataFrame,
+    figures: Mapping[str, Any] | None = None,
+    ldavis_pages: Mapping[str, str | os.PathLike] | None = None,
+    themes: pd.DataFrame | None = None,
+    evidence: pd.DataFrame | Mapping[str, Any] | None = None,
+    corpus_stats: Mapping[str, Any] | None = None,
+    manifest: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write ``folder/report.html`` (atomically) and return its path.
+
+    ``results``: one row per run; shown as a sortable table. ``figures``: caption -> image
+    path, or -> the list :func:`topics.viz.save_figure` returns (the SVG is shown, every
+    format linked). ``ldavis_pages``: name -> page path. Paths are relative to ``folder``
+    (absolute paths inside ``folder`` are made relative; others are refused). ``themes``: a
+    table (list cells are joined with commas). ``evidence``: a table, or theme -> table, list
+    of strings or string. ``corpus_stats`` and ``manifest``: JSON-like dicts.
+    """
+    folder = Path(folder)
+    if not isinstance(results, pd.DataFrame):
+        raise ConfigError("results", f"expected a pandas DataFrame, got {type(results).__name__}")
+    for name, value in (("corpus_stats", corpus_stats), ("manifest", manifest),
+                        ("figures", figures), ("ldavis_pages", ldavis_pages)):
+        if value is not None and not isinstance(value, Mapping):
+            raise ConfigError(name, f"expected a mapping, got {type(value).__name__}")
+    if themes is not None and not isinstance(themes, pd.DataFrame):
+        raise ConfigError("themes", f"expected a pandas DataFrame or None, got {type(themes).__name__}")
+    page = _template().substitute(
+        title=_esc(title),
+        corpus_stats=_stats_html(corpus_stats or {}),
+        results=_table(results, sortable=True, empty="No runs yet."),
+        figures=_figures_html(figures or {}, folder),
+        ldavis_pages=_ldavis_html(ldavis_pages or {}, folder),
+        themes=_table(themes, empty="No themes.") if themes is not None else _empty("No themes."),
+        evidence=_evidence_html(evidence),
+        manifest=_manifest_html(manifest or {}),
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / REPORT_NAME
+    with atomic_file(target, text=True) as handle:
+        handle.write(page)
+    log.info("wrote report %s", target)
+    return target
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> string.Template:
+    text = resources.files("topics").joinpath("templates", "report.html").read_text(encoding="utf-8")
+    return string.Template(text)
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _empty(message: str) -> str:
+    return f'<p class="empty">{_esc(message)}</p>'
+
+
+def _cell(value: Any) -> str:
+    """One ``<td>``: numbers right-aligned with a ``data-sort`` key, text escaped."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "<td></td>"
+    if isinstance(value, (bool, np.bool_)):
+        return f"<td>{_esc(bool(value))}</td>"
+    if isinstance(value, (int, np.integer)):
+        return f'<td class="num" data-sort="{int(value)}">{int(value)}</td>'
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        text = f"{number:.4g}" if math.isfinite(number) else str(number)
+        return f'<td class="num" data-sort="{_esc(repr(number))}">{_esc(text)}</td>'
+    if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
+        return f"<td>{_esc(', '.join(map(str, value)))}</td>"
+    if isinstance(value, Mapping):
+        return f"<td>{_esc(json.dumps(value, default=str, ensure_ascii=False))}</td>"
+    return f"<td>{_esc(value)}</td>"
+
+
+def _table(frame: pd.DataFrame, *, sortable: bool = False, empty: str = "Nothing to show.") -> str:
+    if frame is None or frame.empty:
+        return _empty(empty)
+    named_index = any(n is not None for n in frame.index.names)
+    data = frame.reset_index() if named_index else frame
+    head = "".join(f"<th>{_esc(c)}</th>" for c in data.columns)
+    rows = "\n".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>"
+                     for row in data.itertuples(index=False, name=None))
+    cls = ' class="sortable"' if sortable else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
+
+
+def _stats_html(stats: Mapping[str, Any]) -> str:
+    if not stats:
+        return _empty("No corpus statistics.")
+    rows = []
+    for key, value in stats.items():
+        if isinstance(value, (Mapping, list, tuple)):
+            shown = f"<pre>{_esc(json.dumps(value, indent=2, default=str, ensure_ascii=False))}</pre>"
+            rows.append(f"<tr><th>{_esc(key)}</th><td>{shown}</td></tr>")
+        else:
+            rows.append(f"<tr><th>{_esc(key)}</th>{_cell(value)}</tr>")
+    return "<table>\n" + "\n".join(rows) + "\n</table>"
+
+
+def _manifest_html(manifest: Mapping[str, Any]) -> str:
+    if not manifest:
+        return _empty("No manifest.")
+    text = json.dumps(manifest, indent=2, default=str, ensure_ascii=False, sort_keys=True)
+    return f"<details open><summary>manifest.json</summary><pre>{_esc(text)}</pre></details>"
+
+
+def _href(path: Any, folder: Path, param: str) -> str:
+    """``path`` as an escaped, URL-quoted link relative to ``folder``."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ConfigError(param, f"expected a path, got {type(path).__name__}")
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            p = p.resolve().relative_to(folder.resolve())
+        except ValueError:
+            raise ConfigError(param, f"{str(path)!r} is not inside the report folder {str(folder)!r}; "
+                              "pass paths relative to it") from None
+    if not (folder / p).exists():
+        log.warning("report links to %s, which does not exist (yet)", folder / p)
+    return _esc(quote(p.as_posix(), safe="/"))
+
+
+def _figures_html(figures: Mapping[str, Any], folder: Path) -> str:
+    if not figures:
+        return _empty("No figures.")
+    out = []
+    for caption, value in figures.items():
+        paths = list(value) if isinstance(value, Sequence) and not isinstance(value, str) else [value]
+        if not paths:
+            raise ConfigError(f"figures[{caption!r}]", "has no path")
+        paths.sort(key=lambda p: _rank(Path(p).suffix.lower()))
+        shown = _href(paths[0], folder, f"figures[{caption!r}]")
+        links = "".join(f'<a href="{_href(p, folder, f"figures[{caption!r}]")}">'
+                        f"{_esc(Path(p).suffix.lstrip('.').upper() or 'file')}</a>"
+                        for p in paths)
+        out.append(f'<figure><img src="{shown}" alt="{_esc(caption)}" loading="lazy">'
+                   f"<figcaption>{_esc(caption)}{links}</figcaption></figure>")
+    return "\n".join(out)
+
+
+def _rank(suffix: str) -> int:
+    return IMAGE_PREFERENCE.index(suffix) if suffix in IMAGE_PREFERENCE else len(IMAGE_PREFERENCE)
+
+
+def _ldavis_html(pages: Mapping[str, Any], folder: Path) -> str:
+    if not pages:
+        return _empty("No pyLDAvis pages.")
+    items = "\n".join(f'<li><a href="{_href(path, folder, f"ldavis_pages[{name!r}]")}">{_esc(name)}</a></li>'
+                      for name, path in pages.items())
+    return f"<p>Interactive topic maps, one per model (they work offline).</p>\n<ul>\n{items}\n</ul>"
+
+
+def _evidence_html(evidence: Any) -> str:
+    if evidence is None:
+        return _empty("No evidence.")
+    if isinstance(evidence, pd.DataFrame):
+        return _table(evidence, empty="No evidence.")
+    if not isinstance(evidence, Mapping):
+        raise ConfigError("evidence", f"expected a DataFrame or a mapping, got {type(evidence).__name__}")
+    if not evidence:
+        return _empty("No evidence.")
+    parts = []
+    for theme, items in evidence.items():
+        parts.append(f"<h3>{_esc(theme)}</h3>")
+        if isinstance(items, pd.DataFrame):
+            parts.append(_table(items, empty="No evidence for this theme."))
+        elif isinstance(items, str):
+            parts.append(f"<p>{_esc(items)}</p>")
+        elif isinstance(items, Sequence) and items:
+            parts.append("<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>")
+        else:
+            parts.append(_empty("No evidence for this theme."))
+    return "\n".join(parts)

@@ -1,0 +1,93 @@
+"""Top words per topic as small multiples of horizontal bar charts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from topics.errors import ConfigError
+from topics.viz._common import check_positive_int, colour, new_figure, shorten
+
+
+def topic_top_words(
+    topics: Any,
+    topic_names: Any = None,
+    *,
+    n_words: int = 10,
+    ncols: int | None = None,
+    title: str = "Top words per topic",
+    weight_label: str = "weight",
+) -> Figure:
+    """One bar chart per topic of its ``n_words`` heaviest words, heaviest at the top.
+
+    ``topics`` is a sequence with one entry per topic, or a mapping topic id -> entry; each
+    entry is a sequence of ``(word, weight)`` pairs (any order). ``topic_names`` (a sequence
+    aligned with the topics or a mapping keyed like ``topics``) titles the panels; a panel
+    title always starts with the topic id.
+    """
+    entries = _entries(topics)
+    names = _names(topic_names, [tid for tid, _ in entries])
+    n_words = check_positive_int(n_words, "n_words")
+    ncols = _ncols(ncols, len(entries))
+    nrows = math.ceil(len(entries) / ncols)
+    fig = new_figure(3.4 * ncols, 0.9 + nrows * (0.9 + 0.24 * n_words))
+    fig.suptitle(title)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for k, (tid, pairs) in enumerate(entries):
+        ax = axes[k // ncols][k % ncols]
+        top = sorted(pairs, key=lambda p: p[1], reverse=True)[:n_words]
+        words = [shorten(w, 22) for w, _ in top]
+        weights = np.array([w for _, w in top], dtype="float64")
+        ax.barh(np.arange(len(top)), weights, color=colour(k), height=0.75)
+        ax.set_yticks(np.arange(len(top)), words, fontsize=9)
+        ax.set_ylim(n_words - 0.5, -0.5)
+        ax.set_title(shorten(f"topic {tid}: {names[tid]}" if names.get(tid) else f"topic {tid}", 36),
+                     fontsize=10)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel(weight_label, fontsize=8)
+    for k in range(len(entries), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    return fig
+
+
+def _entries(topics: Any) -> list[tuple[Any, list[tuple[str, float]]]]:
+    if isinstance(topics, Mapping):
+        items = list(topics.items())
+    elif isinstance(topics, Sequence) and not isinstance(topics, (str, bytes)):
+        items = list(enumerate(topics))
+    else:
+        raise ConfigError("topics", f"expected a sequence or mapping of topics, got {type(topics).__name__}")
+    if not items:
+        raise ConfigError("topics", "needs at least one topic")
+    out = []
+    for tid, pairs in items:
+        try:
+            checked = [(str(w), float(x)) for w, x in pairs]
+        except (TypeError, ValueError):
+            raise ConfigError(f"topics[{tid!r}]", "expected a sequence of (word, weight) pairs") from None
+        if not checked:
+            raise ConfigError(f"topics[{tid!r}]", "has no words")
+        out.append((tid, checked))
+    return out
+
+
+def _names(topic_names: Any, ids: list[Any]) -> dict[Any, str]:
+    if topic_names is None:
+        return {}
+    if isinstance(topic_names, Mapping):
+        return {tid: str(topic_names[tid]) for tid in ids if topic_names.get(tid) is not None}
+    if isinstance(topic_names, (str, bytes)) or not isinstance(topic_names, Sequence):
+        raise ConfigError("topic_names", f"expected a sequence or mapping, got {type(topic_names).__name__}")
+    if len(topic_names) != len(ids):
+        raise ConfigError("topic_names", f"has {len(topic_names)} names for {len(ids)} topics")
+    return {tid: str(n) for tid, n in zip(ids, topic_names) if n is not None}
+
+
+def _ncols(ncols: int | None, n: int) -> int:
+    if ncols is None:
+        return min(n, 5 if n > 8 else 4)
+    return check_positive_int(ncols, "ncols")
