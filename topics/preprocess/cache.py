@@ -1,0 +1,152 @@
+"""``prepare_corpus``: raw documents -> ``Corpus``, cached on disk by content and options.
+
+A cache entry ``cache_dir/<key>/`` holds ``corpus/`` (``topics.corpus.save_corpus`` files, the
+folder the runner's workers open) and ``preprocessor/`` (options, stopwords, phrase models),
+written together atomically.  ``key`` hashes the documents (``corpus_hash``), the reader's
+report, the options that decide the result, the resolved stopword list, the pipeline version
+and the gensim and NLTK versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from topics.corpus import (Corpus, build_corpus, corpus_hash, load_corpus, replace_folder,
+                           write_corpus_files)
+from topics.documents import Document
+from topics.errors import StoreError
+from topics.preprocess.options import PreprocessOptions, resolve_options
+from topics.preprocess.phrases import load_phrases, save_phrases
+from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
+                                        tokenize_documents)
+from topics.preprocess.stopwords import resolve_stopwords
+
+logger = logging.getLogger(__name__)
+
+KEY_LENGTH = 24
+
+
+def cache_key(content_hash: str, options: PreprocessOptions, stopwords: frozenset[str],
+              report: Any = None) -> str:
+    """The cache key of one preprocessing: any change of input or result-deciding option
+    (or of the pipeline, gensim or NLTK version) gives another key."""
+    import gensim
+    import nltk
+
+    parts = {
+        "content": content_hash,
+        "report": report.as_dict() if report is not None else None,
+        "options": options.key_dict(),
+        "stopwords": sorted(stopwords),
+        "versions": [PIPELINE_VERSION, gensim.__version__, nltk.__version__],
+    }
+    blob = json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:KEY_LENGTH]
+
+
+def save_preprocessor(pre: Preprocessor, folder: str | Path) -> None:
+    """Write a fitted ``Preprocessor`` into the new folder ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True)
+    save_phrases(pre.phrases, folder)
+    head = {"pipeline_version": PIPELINE_VERSION, "options": pre.options.as_dict(),
+            "stopwords": sorted(pre.stopwords), "stopword_source": pre.stopword_source,
+            "phrase_models": len(pre.phrases)}
+    with open(folder / "preprocessor.json", "w", encoding="utf-8") as f:
+        json.dump(head, f, ensure_ascii=False)
+
+
+def load_preprocessor(folder: str | Path) -> Preprocessor:
+    """Load a ``Preprocessor`` saved by ``save_preprocessor`` (phrases included)."""
+    folder = Path(folder)
+    try:
+        with open(folder / "preprocessor.json", encoding="utf-8") as f:
+            head = json.load(f)
+        if head["pipeline_version"] != PIPELINE_VERSION:
+            raise StoreError(f"{folder}: preprocessor of pipeline version "
+                             f"{head['pipeline_version']}, expected {PIPELINE_VERSION}")
+        phrases = load_phrases(folder, head["phrase_models"])
+        options = resolve_options(**head["options"])
+    except (OSError, ValueError, KeyError) as err:
+        raise StoreError(f"{folder}: cannot read the saved preprocessor ({err!r})") from None
+    stopwords = (frozenset(head["stopwords"]), head["stopword_source"])
+    return make_preprocessor(options, phrases=tuple(phrases), stopwords=stopwords)
+
+
+def save_prepared(corpus: Corpus, entry: str | Path) -> Corpus:
+    """Save a corpus with its ``preprocessor`` as one cache entry, atomically."""
+    entry = Path(entry)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{entry.name}.tmp-"))
+    try:
+        (tmp / "corpus").mkdir()
+        write_corpus_files(corpus, tmp / "corpus")
+        if corpus.preprocessor is not None:
+            save_preprocessor(corpus.preprocessor, tmp / "preprocessor")
+        replace_folder(tmp, entry)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return replace(corpus, path=entry / "corpus")
+
+
+def load_prepared(entry: str | Path) -> Corpus:
+    """Load a cache entry: the corpus, with its ``preprocessor`` when one was saved."""
+    entry = Path(entry)
+    corpus = load_corpus(entry / "corpus")
+    if (entry / "preprocessor").is_dir():
+        corpus = replace(corpus, preprocessor=load_preprocessor(entry / "preprocessor"))
+    return corpus
+
+
+def _cached(entry: Path) -> Corpus | None:
+    if not entry.is_dir():
+        return None
+    try:
+        corpus = load_prepared(entry)
+    except StoreError as err:
+        logger.warning("ignoring damaged cache entry %s: %s", entry, err)
+        return None
+    logger.info("preprocessing cache hit: loaded %s (%d documents)", entry, len(corpus))
+    return corpus
+
+
+def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
+                   cache_dir: str | Path | None = None, use_cache: bool = True,
+                   **options: Any) -> Corpus:
+    """Raw documents -> ``Corpus`` (see ``topics.preprocess`` for the steps and options).
+
+    ``report`` is the reader's ``ReadReport`` (recorded in ``stats``).  With ``cache_dir`` the
+    result is saved under ``cache_dir/<key>`` (``corpus.path`` is its corpus folder) and a
+    later call with the same documents, report and options loads it instead of recomputing;
+    ``use_cache=False`` recomputes and overwrites the entry.  The returned corpus carries the
+    fitted ``preprocessor`` (``corpus.transform_text``), also after a cache hit.
+    """
+    opts = resolve_options(**options)
+    documents = documents if isinstance(documents, (list, tuple)) else list(documents)
+    stopwords = resolve_stopwords(opts.stopwords, opts.extra_stopwords)
+    content = corpus_hash(documents)
+    key = cache_key(content, opts, stopwords[0], report)
+    entry = None if cache_dir is None else Path(cache_dir) / key
+    if entry is not None and use_cache and (corpus := _cached(entry)) is not None:
+        return corpus
+    doc_ids, meta, texts, pre = tokenize_documents(documents, opts, stopwords=stopwords)
+    extra = {"pipeline_version": PIPELINE_VERSION, "stopwords": pre.stopword_source,
+             "phrases_learned": sum(len(m.phrasegrams) for m in pre.phrases),
+             "options": opts.as_dict()}
+    corpus = build_corpus(doc_ids, meta, texts, no_below=opts.no_below, no_above=opts.no_above,
+                          keep_n=opts.keep_n, report=report, key=key, content_hash=content,
+                          extra_stats=extra)
+    corpus = replace(corpus, preprocessor=pre)
+    if entry is not None:
+        corpus = save_prepared(corpus, entry)
+        logger.info("preprocessed corpus saved to %s", entry)
+    return corpus

@@ -1,0 +1,51 @@
+"""Collocations with gensim ``Phrases``: frequent pairs ("regime change") become one token
+("regime_change"); an optional second pass forms three- and four-word phrases."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from gensim.models.phrases import FrozenPhrases, Phrases
+
+logger = logging.getLogger(__name__)
+
+DELIMITER = "_"
+#: Bound on the (word + pair) counts Phrases holds while learning; gensim notes that 40M
+#: entries need about 3.6 GB, so this keeps it near 0.5 GB (rarer entries are pruned).
+MAX_VOCAB_SIZE = 5_000_000
+
+
+def learn_phrases(texts: Sequence[list[str]], *, min_count: int, threshold: float,
+                  scoring: str = "default", trigrams: bool = False) -> list[FrozenPhrases]:
+    """Learn the bigram model (and a trigram model on its output) from token lists."""
+    models = []
+    stream = texts
+    for _ in range(2 if trigrams else 1):
+        model = Phrases(stream, min_count=min_count, threshold=threshold, scoring=scoring,
+                        max_vocab_size=MAX_VOCAB_SIZE, delimiter=DELIMITER)
+        frozen = model.freeze()
+        del model  # the full counts are not needed any more
+        logger.info("learned %d phrases", len(frozen.phrasegrams))
+        models.append(frozen)
+        stream = frozen[texts] if trigrams else texts
+    return models
+
+
+def apply_phrases(tokens: list[str], models: Sequence[FrozenPhrases]) -> list[str]:
+    """Join the learned phrases in one token list."""
+    for model in models:
+        tokens = model[tokens]
+    return tokens
+
+
+def save_phrases(models: Sequence[FrozenPhrases], folder: Path) -> None:
+    """Save each model in gensim's own format as ``phrases_<n>.gensim`` in ``folder``."""
+    for i, model in enumerate(models):
+        model.save(str(folder / f"phrases_{i}.gensim"))
+
+
+def load_phrases(folder: Path, count: int) -> list[FrozenPhrases]:
+    """Load the ``count`` models saved by ``save_phrases``."""
+    return [FrozenPhrases.load(str(folder / f"phrases_{i}.gensim")) for i in range(count)]

@@ -1,0 +1,156 @@
+"""The named token steps, in pipeline order; each is a plain function on a string or token list.
+
+``WordMap`` composes the per-token steps (lowercase, drops, stopwords, lemmatisation) and
+caches the result per distinct word, so their cost grows with the vocabulary, not the token
+count.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+#: Curly quotes, primes and dashes to ASCII (after NFKC).  Em and horizontal-bar dashes become
+#: "--" so that "war—and" does not read as one hyphenated word; the soft hyphen is removed.
+_ASCII = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
+    "\u2014": "--", "\u2015": "--", "\u00ad": None,
+})
+_HAS_ALPHA = re.compile(r"[^\W\d_]")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def normalize_unicode(text: str) -> str:
+    """NFKC-normalise ``text`` and turn curly quotes and dashes into ASCII ones."""
+    return unicodedata.normalize("NFKC", text).translate(_ASCII)
+
+
+@functools.lru_cache(maxsize=8)
+def _tokenizer(pattern: str):
+    from nltk.tokenize import RegexpTokenizer
+
+    return RegexpTokenizer(pattern)
+
+
+def tokenize(text: str, pattern: str) -> list[str]:
+    """Split ``text`` into the matches of ``pattern`` with NLTK's ``RegexpTokenizer``."""
+    return _tokenizer(pattern).tokenize(text)
+
+
+def lowercase(tokens: Iterable[str]) -> list[str]:
+    """Lowercase every token."""
+    return [t.lower() for t in tokens]
+
+
+def is_number(token: str) -> bool:
+    """A token with digits and no letter: "2022", "3.5", "1,000", "10-12"."""
+    return not _HAS_ALPHA.search(token) and bool(_HAS_DIGIT.search(token))
+
+
+def is_punctuation(token: str) -> bool:
+    """A token with neither letters nor digits: "--", "...", "'"."""
+    return not _HAS_ALPHA.search(token) and not _HAS_DIGIT.search(token)
+
+
+def drop_tokens(tokens: Iterable[str], *, numbers: bool = True, punctuation: bool = True,
+                min_length: int = 1) -> list[str]:
+    """Drop numbers and punctuation (when asked) and tokens shorter than ``min_length``."""
+    out = []
+    for tok in tokens:
+        if len(tok) < min_length:
+            continue
+        if not tok.isalpha() and ((numbers and is_number(tok))
+                                  or (punctuation and is_punctuation(tok))):
+            continue
+        out.append(tok)
+    return out
+
+
+def remove_stopwords(tokens: Iterable[str], stopwords: frozenset[str]) -> list[str]:
+    """Drop the tokens in ``stopwords`` (compared as they are: lowercase them first)."""
+    return [t for t in tokens if t not in stopwords]
+
+
+def lemmatize_word(lemmatizer: Any, word: str, pos: str) -> str:
+    """WordNet lemma of ``word``; ``pos`` "nv" tries the noun, then the verb if unchanged."""
+    if pos != "nv":
+        return lemmatizer.lemmatize(word, pos)
+    lemma = lemmatizer.lemmatize(word, "n")
+    return lemma if lemma != word else lemmatizer.lemmatize(word, "v")
+
+
+class LemmaCache:
+    """``WordNetLemmatizer`` results cached per distinct word (an explicit cache object).
+
+    The lemmatiser is loaded on first use with ``loader`` (default
+    ``topics.resources.load_lemmatizer``, which raises ``SetupError`` without WordNet).
+    """
+
+    def __init__(self, pos: str = "nv", loader: Callable[[], Any] | None = None):
+        self.pos = pos
+        self._loader = loader
+        self._lemmatizer = None
+        self._lemmas: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._lemmas)
+
+    def lemmatizer(self) -> Any:
+        if self._lemmatizer is None:
+            if self._loader is None:
+                from topics.resources import load_lemmatizer
+
+                self._loader = load_lemmatizer
+            self._lemmatizer = self._loader()
+        return self._lemmatizer
+
+    def lemma(self, word: str) -> str:
+        lemma = self._lemmas.get(word)
+        if lemma is None:
+            lemma = self._lemmas[word] = lemmatize_word(self.lemmatizer(), word, self.pos)
+        return lemma
+
+
+def lemmatize_tokens(tokens: Iterable[str], cache: LemmaCache) -> list[str]:
+    """Replace every token by its (cached) WordNet lemma."""
+    return [cache.lemma(t) for t in tokens]
+
+
+class WordMap:
+    """Raw token -> final word ("" when dropped) for lowercase, drops, stopwords and lemmas,
+    computed once per distinct raw token with the step functions above and cached."""
+
+    def __init__(self, options: Any, stopwords: frozenset[str], lemmas: LemmaCache | None):
+        self.options = options
+        self.stopwords = stopwords
+        self.lemmas = lemmas
+        self._map: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    def word(self, token: str) -> str:
+        """The final word for one raw token, "" if a step drops it (not cached)."""
+        opts, toks = self.options, [token]
+        if opts.lowercase:
+            toks = lowercase(toks)
+        toks = drop_tokens(toks, numbers=opts.drop_numbers, punctuation=opts.drop_punctuation,
+                           min_length=opts.min_length)
+        if self.stopwords:
+            toks = remove_stopwords(toks, self.stopwords)
+        if toks and self.lemmas is not None:
+            toks = lemmatize_tokens(toks, self.lemmas)
+        return toks[0] if toks else ""
+
+    def map_tokens(self, tokens: list[str]) -> list[str]:
+        """Map a document's raw tokens, dropping the ones the steps drop."""
+        cache = self._map
+        for token in set(tokens).difference(cache):
+            cache[token] = self.word(token)
+        return list(filter(None, map(cache.__getitem__, tokens)))
