@@ -42,7 +42,8 @@ def topic_similarity_matrix(a: Any, b: Any, *, metric: str | None = None) -> np.
     if metric == "jensen_shannon":
         pa = mat_a / mat_a.sum(axis=1, keepdims=True)
         pb = mat_b / mat_b.sum(axis=1, keepdims=True)
-        return np.clip(1.0 - cdist(pa, pb, "jensenshannon", base=2), 0.0, 1.0)
+        base2 = cdist(pa, pb, "jensenshannon") / np.sqrt(np.log(2.0))  # natural log -> base 2
+        return np.clip(1.0 - base2, 0.0, 1.0)
     raise ConfigError("metric", f"{metric!r} is not one of {', '.join(ARRAY_METRICS)} for matrices")
 
 
