@@ -1,0 +1,189 @@
+"""Tabular corpora, one document per row: CSV, JSON Lines and Parquet, read in batches.
+
+Only the text column is required; a file without it is an ``InputError`` listing the
+columns it has.  The id column is optional: without it a document's id is its 0-based
+record index (``"0"``, ``"1"``, ...).  The title column becomes ``meta["title"]``, the date
+column an ISO ``meta["date"]`` (unparseable: left out and recorded), every other non-null
+cell ``meta[column]``.  Error rows count from 1: the first data record for CSV (the header
+is not counted) and Parquet, the line number for JSON Lines.
+
+Text cells: a string is the text; null, missing or blank is skipped and recorded; a number
+or boolean is converted with ``str`` and recorded as repaired (a column of numbers is more
+likely a wrong ``text_column`` than a corpus, so it shows in the report); a list or object
+is skipped and recorded.  Ids: a null id or a repeated one is an ``InputError`` naming the
+row.  CSV cells are all read as strings (no "NA" -> null guessing); JSON and Parquet keep
+their types.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from topics.documents import Document, ReadReport
+from topics.errors import InputError
+from topics.io.common import IdRegistry, add_date, check_utf8_file, is_null, meta_value
+
+BATCH_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns a tabular reader looks for."""
+
+    text: str = "text"
+    id: str = "id"
+    title: str = "title"
+    date: str = "date"
+
+
+def iter_csv(path: Path, *, columns: Columns, encoding_errors: str,
+             report: ReadReport) -> Iterator[Document]:
+    """Yield one document per CSV row (UTF-8, header first)."""
+    import pandas as pd
+
+    check_utf8_file(path, errors=encoding_errors, report=report)
+    options = dict(dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                   encoding_errors="replace")
+    try:
+        header = list(pd.read_csv(path, nrows=0, **options).columns)
+    except pd.errors.EmptyDataError:
+        raise InputError(path, "empty file: a CSV needs a header row") from None
+    require_text_column(path, header, columns.text)
+
+    def records() -> Iterator[tuple[int, int, dict]]:
+        index = 0
+        try:
+            for chunk in pd.read_csv(path, chunksize=BATCH_ROWS, **options):
+                for record in chunk.to_dict("records"):
+                    yield index, index + 1, record
+                    index += 1
+        except pd.errors.ParserError as exc:
+            raise InputError(path, f"not a valid CSV: {exc}", row=index + 1) from None
+
+    yield from records_to_documents(records(), path=path, header=header, columns=columns,
+                                    report=report)
+
+
+def iter_jsonl(path: Path, *, columns: Columns, encoding_errors: str,
+               report: ReadReport) -> Iterator[Document]:
+    """Yield one document per JSON object line; blank lines are ignored."""
+    check_utf8_file(path, errors=encoding_errors, report=report)
+
+    def records() -> Iterator[tuple[int, int, dict]]:
+        index = 0
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            for line_number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(path, f"malformed JSON on line {line_number}: {exc.msg} "
+                                           f"(column {exc.colno})", row=line_number) from None
+                if not isinstance(record, dict):
+                    raise InputError(path, f"line {line_number} is a JSON "
+                                           f"{type(record).__name__}, not an object",
+                                     row=line_number)
+                if index == 0:
+                    require_text_column(path, list(record), columns.text)
+                yield index, line_number, record
+                index += 1
+
+    yield from records_to_documents(records(), path=path, header=None, columns=columns,
+                                    report=report)
+
+
+def iter_parquet(path: Path, *, columns: Columns, encoding_errors: str,
+                 report: ReadReport) -> Iterator[Document]:
+    """Yield one document per Parquet row (``encoding_errors`` does not apply: Parquet
+    strings are UTF-8 by construction)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(path, f"not a readable Parquet file: {exc}") from None
+    header = list(table.schema_arrow.names)
+    require_text_column(path, header, columns.text)
+
+    def records() -> Iterator[tuple[int, int, dict]]:
+        index = 0
+        for batch in table.iter_batches(batch_size=BATCH_ROWS):
+            for record in batch.to_pylist():
+                yield index, index + 1, record
+                index += 1
+
+    yield from records_to_documents(records(), path=path, header=header, columns=columns,
+                                    report=report)
+
+
+def require_text_column(path: Path, available: list, text_column: str) -> None:
+    """``InputError`` naming the file and the column, listing the columns it has."""
+    if text_column not in available:
+        have = ", ".join(repr(str(c)) for c in available) or "none"
+        raise InputError(path, f"no text column {text_column!r} (text_column); "
+                               f"columns: {have}")
+
+
+def records_to_documents(records: Iterable[tuple[int, int, dict]], *, path: Path,
+                         header: list | None, columns: Columns,
+                         report: ReadReport) -> Iterator[Document]:
+    """Documents from (0-based index, 1-based row, record) triples (see module docstring)."""
+    ids = IdRegistry(path)
+    has_ids = None if header is None else columns.id in header
+    for index, row, record in records:
+        name = f"{path.name}:{row}"
+        if has_ids is None:  # JSON Lines: decided by the first record
+            has_ids = columns.id in record
+        doc_id = _doc_id(record, index, row, path=path, column=columns.id, has_ids=has_ids)
+        ids.add(doc_id, row)
+        text = text_cell(record.get(columns.text), name=name, report=report)
+        if text is None:
+            continue
+        meta: dict[str, Any] = {}
+        for column, value in record.items():
+            if column in (columns.text, columns.id):
+                continue
+            if column == columns.date:
+                add_date(meta, value, name=name, report=report)
+                continue
+            value = meta_value(value)
+            if value is not None:
+                meta["title" if column == columns.title else str(column)] = value
+        report.read += 1
+        yield Document(id=doc_id, text=text, meta=meta)
+
+
+def _doc_id(record: dict, index: int, row: int, *, path: Path, column: str,
+            has_ids: bool) -> str:
+    if not has_ids:
+        return str(index)
+    value = meta_value(record.get(column))
+    if value is None:
+        raise InputError(path, f"empty id in column {column!r}", row=row)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def text_cell(value: Any, *, name: str, report: ReadReport) -> str | None:
+    """The text of one cell, or None after recording why the row is skipped."""
+    if isinstance(value, str):
+        if value.strip():
+            return value
+        report.skip(name, "empty (no text)")
+        return None
+    if is_null(value):
+        report.skip(name, "no text (null or missing)")
+        return None
+    value = meta_value(value)
+    if isinstance(value, (bool, int, float)):
+        report.repair(name, f"text was a {type(value).__name__} ({value!r}): used as a string")
+        return str(value)
+    report.skip(name, f"text is a {type(value).__name__}, not a string")
+    return None
