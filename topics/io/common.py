@@ -20,15 +20,16 @@ def decode(data: bytes, *, name: str, path: Path, errors: str, report: ReadRepor
     """UTF-8 ``data`` as text (a leading BOM dropped).  Invalid bytes are replaced with
     U+FFFD and counted in ``report.repaired`` (``errors="replace"``), or raise
     ``InputError`` naming ``path`` (``errors="strict"``)."""
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode("utf-8-sig")
+        return data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
         if errors == "strict":
-            raise InputError(path, _bad_utf8(exc.object[exc.start:exc.start + 1], exc.start)
-                             ) from None
-        bad = _count_bad_bytes(data)
+            raise InputError(path, _bad_utf8(exc.object[exc.start:exc.start + 1],
+                                             bom + exc.start)) from None
+        bad = _count_bad_bytes(data[bom:])
         report.repair(name, f"not valid UTF-8: {bad} undecodable byte(s) replaced with U+FFFD")
-        return data.decode("utf-8-sig", errors="replace")
+        return data[bom:].decode("utf-8", errors="replace")
 
 
 def check_utf8_file(path: Path, *, errors: str, report: ReadReport) -> None:

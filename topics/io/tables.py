@@ -183,7 +183,8 @@ def text_cell(value: Any, *, name: str, report: ReadReport) -> str | None:
         return None
     value = meta_value(value)
     if isinstance(value, (bool, int, float)):
-        report.repair(name, f"text was a {type(value).__name__} ({value!r}): used as a string")
+        kind = type(value).__name__
+        report.repair(name, f"text was {kind} {value!r}, not a string: converted")
         return str(value)
     report.skip(name, f"text is a {type(value).__name__}, not a string")
     return None
