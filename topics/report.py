@@ -179,7 +179,7 @@ def _figures_html(figures: Mapping[str, Any], folder: Path) -> str:
         links = "".join(f'<a href="{_href(p, folder, f"figures[{caption!r}]")}">'
                         f"{_esc(Path(p).suffix.lstrip('.').upper() or 'file')}</a>"
                         for p in paths)
-        out.append(f'<figure><img src="{shown}" alt="{_esc(caption)}" loading="lazy">'
+        out.append(f'<figure><img src="{shown}" alt="{_esc(caption)}">'
                    f"<figcaption>{_esc(caption)}{links}</figcaption></figure>")
     return "\n".join(out)
 

@@ -26,15 +26,16 @@ def topic_top_words(
 
     ``topics`` is a sequence with one entry per topic, or a mapping topic id -> entry; each
     entry is a sequence of ``(word, weight)`` pairs (any order). ``topic_names`` (a sequence
-    aligned with the topics or a mapping keyed like ``topics``) titles the panels; a panel
-    title always starts with the topic id.
+    aligned with the topics or a mapping keyed like ``topics``) names the panels:
+    ``"topic <id>: <name>"``, or ``"topic <id>"`` for unnamed topics.
     """
     entries = _entries(topics)
     names = _names(topic_names, [tid for tid, _ in entries])
     n_words = check_positive_int(n_words, "n_words")
     ncols = _ncols(ncols, len(entries))
     nrows = math.ceil(len(entries) / ncols)
-    fig = new_figure(3.4 * ncols, 0.9 + nrows * (0.9 + 0.24 * n_words))
+    n_rows_of_bars = min(n_words, max(len(pairs) for _, pairs in entries))
+    fig = new_figure(3.4 * ncols, 0.9 + nrows * (0.9 + 0.24 * n_rows_of_bars))
     fig.suptitle(title)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for k, (tid, pairs) in enumerate(entries):
@@ -44,7 +45,7 @@ def topic_top_words(
         weights = np.array([w for _, w in top], dtype="float64")
         ax.barh(np.arange(len(top)), weights, color=colour(k), height=0.75)
         ax.set_yticks(np.arange(len(top)), words, fontsize=9)
-        ax.set_ylim(n_words - 0.5, -0.5)
+        ax.set_ylim(n_rows_of_bars - 0.5, -0.5)
         ax.set_title(shorten(f"topic {tid}: {names[tid]}" if names.get(tid) else f"topic {tid}", 36),
                      fontsize=10)
         ax.tick_params(axis="x", labelsize=8)
