@@ -22,6 +22,7 @@ the name NLTK looks for.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -29,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +133,9 @@ def ensure_wordnet(
     """
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         raise ConfigError("timeout", f"must be a positive number of seconds, got {timeout!r}")
+    for name, flag in (("download", download), ("apt", apt)):
+        if not isinstance(flag, bool):
+            raise ConfigError(name, f"must be True or False, got {flag!r}")
     found = _present(None if data_dir is None else Path(data_dir))
     if found is not None:
         return SetupReport("present", found, f"WordNet is already installed at {found}.")
@@ -140,18 +145,17 @@ def ensure_wordnet(
         try:
             path = _download(target_dir, timeout)
             return SetupReport("download", path, f"Downloaded WordNet with NLTK into {path}.")
-        except SetupError as exc:
+        except (SetupError, OSError) as exc:
             failures.append(f"download: {exc}")
     try:
         path = _from_debian(target_dir, Path(debian_dir), apt=apt)
         return SetupReport(
             "debian", path, f"Copied WordNet 3.0 from {debian_dir} (Debian packages) to {path}."
         )
-    except SetupError as exc:
+    except (SetupError, OSError) as exc:  # OSError: e.g. data_dir is not writable
         failures.append(f"debian: {exc}")
-    tried = "; ".join(failures) if failures else "nothing tried"
-    raise SetupError(f"WordNet for NLTK is missing and could not be installed ({tried}). "
-                     + INSTRUCTIONS)
+    raise SetupError(f"WordNet for NLTK is missing and could not be installed "
+                     f"({'; '.join(failures)}). " + INSTRUCTIONS)
 
 
 def require_wordnet() -> None:
@@ -177,8 +181,10 @@ def load_lemmatizer(*, data_dir: str | os.PathLike | None = None):
             lemmatizer = _folder_lemmatizer_class()(reader)
         wrong = [(w, lemmatizer.lemmatize(w, pos), lemma) for w, pos, lemma in PROBES]
     except (LookupError, OSError, ValueError, AssertionError) as exc:
+        hint = "" if data_dir is None else (
+            " NLTK reads a data folder only when it is on nltk.data.path or NLTK_DATA.")
         raise SetupError(f"WordNet for NLTK cannot be loaded from {where} "
-                         f"({_first_line(exc)}). " + INSTRUCTIONS) from exc
+                         f"({_first_line(exc)}).{hint} " + INSTRUCTIONS) from exc
     wrong = [(word, got, lemma) for word, got, lemma in wrong if got != lemma]
     if wrong:
         word, got, lemma = wrong[0]
@@ -286,21 +292,17 @@ def _apt_install() -> None:
         _run(install, _APT_TIMEOUT, "apt-get install", env=env)
 
 
-class _staging:
+@contextlib.contextmanager
+def _staging(parent: Path, prefix: str) -> Iterator[Path]:
     """A new hidden folder in ``parent`` (made ``0755``: NLTK refuses group- or world-writable
     data), removed on exit with whatever was not moved out of it."""
-
-    def __init__(self, parent: Path, prefix: str):
-        self.parent, self.prefix, self.path = parent, prefix, None
-
-    def __enter__(self) -> Path:
-        self.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=self.prefix, dir=self.parent))
-        self.path.chmod(0o755)
-        return self.path
-
-    def __exit__(self, *exc_info) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+    parent.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        path.chmod(0o755)
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _publish(staged: Path, target: Path) -> Path:
@@ -310,8 +312,10 @@ def _publish(staged: Path, target: Path) -> Path:
         old = target.with_name(f".{target.name}-old-{os.getpid()}")
         os.replace(target, old)
     os.replace(staged, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+    if old is not None and old.is_dir() and not old.is_symlink():
+        shutil.rmtree(old, ignore_errors=True)
+    elif old is not None:
+        old.unlink()
     return target
 
 
