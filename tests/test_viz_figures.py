@@ -88,6 +88,8 @@ def test_theme_over_time_accepts_dates_keyed_by_id_and_checks_freq(scores):
     dates = pd.Series({"d3": "2023-05-01", "d0": "2021-02-01"})
     fig = theme_over_time(scores, dates, freq="Y")
     assert [b.get_height() for b in fig.axes[1].patches] == [1, 0, 1]
+    years = theme_over_time(scores, [2021, 2023, None, 2023.0], freq="Y")  # numbers are years
+    assert [b.get_height() for b in years.axes[1].patches] == [1, 0, 2]
     with pytest.raises(ConfigError) as err:
         theme_over_time(scores, dates, freq="fortnight")
     assert err.value.key == "freq"

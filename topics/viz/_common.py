@@ -76,7 +76,8 @@ def aligned(values: Any, index: pd.Index, name: str) -> pd.Series:
         series = pd.Series(values) if isinstance(values, Mapping) else values
         missing = index.difference(series.index)
         if len(missing) == len(index):
-            raise ConfigError(name, "shares no key with the rows of scores")
+            raise ConfigError(name, "shares no key with the index of scores (document ids); "
+                              "pass a plain sequence (e.g. .to_numpy()) to align by position")
         return series.reindex(index)
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, pd.Index)):
         raise ConfigError(name, f"expected a sequence, Series or mapping, got {type(values).__name__}")

@@ -60,7 +60,7 @@ def doc_theme_heatmap(
     ax.set_title(title)
     if annotate:
         _annotate(ax, values.to_numpy(), image)
-    fig.colorbar(image, ax=ax, label="score", shrink=0.9 if n_docs > 4 else 1.0)
+    fig.colorbar(image, ax=ax, label="score", shrink=0.9 if n_docs <= 20 else 0.5)
     return fig
 
 

@@ -26,7 +26,7 @@ def theme_over_time(
     """Mean theme score per period (top) above the number of dated documents per period.
 
     ``dates`` is aligned with the rows of ``scores`` (a sequence, or a Series/mapping keyed by
-    document id); anything :func:`pandas.to_datetime` cannot read counts as undated and is
+    document id): dates, timestamps, date strings, or bare numbers read as years; anything :func:`pandas.to_datetime` cannot read counts as undated and is
     left out (the figure says how many). ``freq`` is a pandas period alias: ``"D"``, ``"W"``,
     ``"M"``, ``"Q"`` or ``"Y"``. Periods without documents appear as gaps with a zero count.
     """
@@ -71,5 +71,12 @@ def _periods(dates: pd.Series, freq: str) -> pd.Series:
         pd.Period("2000-01-01", freq=freq)
     except ValueError as exc:
         raise ConfigError("freq", f"{freq!r} is not a pandas period alias ({exc})") from None
-    parsed = pd.to_datetime(dates, errors="coerce", utc=True, format="mixed")
+    parsed = pd.to_datetime(dates.map(_year_as_text), errors="coerce", utc=True, format="mixed")
     return parsed.dt.tz_localize(None).dt.to_period(freq)
+
+
+def _year_as_text(value: Any) -> Any:
+    """A bare number is read as a year (``2021`` -> ``"2021"``), not as nanoseconds since 1970."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return str(int(value)) if np.isfinite(value) and float(value).is_integer() else None
+    return value
