@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from topics.errors import ConfigError, InputError
-from topics.io import detect_format, read_documents
+from topics.io import detect_format, iter_documents, read_documents
 
 
 def jsonl(path: Path, *lines) -> Path:
@@ -185,6 +185,8 @@ def test_table_format_on_a_folder_and_metadata_on_a_table(tmp_path):
         read_documents(tmp_path, format="csv")
     path = tmp_path / "c.csv"
     path.write_text("text\nx\n")
+    with pytest.raises(InputError, match="reads a folder"):
+        iter_documents(path, format="txt")  # checked before the first document is asked for
     with pytest.raises(ConfigError) as info:
         read_documents(path, metadata=tmp_path / "m.csv")
     assert info.value.key == "metadata"

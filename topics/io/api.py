@@ -114,6 +114,8 @@ def _reader(path, *, format, text_column, id_column, title_column, date_column, 
     if metadata is not None and chosen != "txt":
         raise ConfigError("metadata", f"only the txt format reads a metadata CSV, not {chosen}")
     if chosen == "txt":
+        if not path.is_dir():
+            raise InputError(path, "the txt format reads a folder of .txt files; this is a file")
         return iter_txt(path, metadata=None if metadata is None else Path(metadata),
                         metadata_key=metadata_key, title_column=title_column,
                         date_column=date_column, encoding_errors=encoding_errors, report=report)
