@@ -1,0 +1,224 @@
+"""``Experiment``: an experiment folder read back for notebooks and reports.
+
+>>> exp = topics.load_experiment("runs/seeds")          # doctest: +SKIP
+>>> exp.results                                        # one row per run, every metric
+>>> exp.best("c_npmi", by="num_topics")                # the best seed per K
+>>> exp.topics(run_id), exp.doc_topics(run_id), exp.themes(run_id), exp.compare(a, b)
+
+Everything here reads; nothing writes.  Models are opened only from the folder's own
+``models/`` as recorded in its results store (they use pickle underneath: never open
+experiment folders from untrusted sources).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from topics.errors import StoreError
+from topics.store import DB_NAME, MANIFEST_NAME, Store, read_json
+
+
+@dataclass(frozen=True)
+class ThemeScores:
+    """Document theme scores (lift: 1.0 is the corpus average), the evidence behind them,
+    the seeds missing from the vocabulary, and each topic's affinity to each theme."""
+
+    scores: pd.DataFrame
+    evidence: pd.DataFrame
+    missing: dict[str, tuple[str, ...]]
+    affinity: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        return self.scores.round(2)._repr_html_()
+
+
+class Experiment:
+    """The results, models, corpus and themes of one experiment folder."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder).resolve()
+        for name in (MANIFEST_NAME, DB_NAME):
+            if not (self.folder / name).exists():
+                raise StoreError(f"{self.folder / name}: missing; is {self.folder} an "
+                                 "experiment folder written by `topics run`?")
+        self.manifest: dict[str, Any] = read_json(self.folder / MANIFEST_NAME)
+        for key in ("config", "corpus_key"):
+            if key not in self.manifest:
+                raise StoreError(f"{self.folder / MANIFEST_NAME}: has no {key!r} (written by "
+                                 "an older or newer version of topics?)")
+        self.config: dict[str, Any] = self.manifest["config"]
+        self.corpus_key: str = self.manifest["corpus_key"]
+        self._models: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Experiment({str(self.folder)!r}, runs={len(self.results)})"
+
+    # ------------------------------------------------------------------ results
+    @property
+    def results(self) -> pd.DataFrame:
+        """One row per run of the current corpus: parameters, status, metrics, timings."""
+        from topics.workflow import results_frame
+
+        with Store(self.folder, create=False) as store:
+            return results_frame(store, self.corpus_key)
+
+    def best(self, metric: str, by: str | list[str] | None = None, *,
+             lowest: bool = False) -> pd.DataFrame:
+        """The best completed run by ``metric`` overall, or per value of ``by``."""
+        frame = self.results
+        if metric not in frame.columns:
+            known = [c for c in frame.columns if frame[c].dtype.kind == "f"]
+            raise KeyError(f"no metric {metric!r}; known: {', '.join(known)}")
+        frame = frame[(frame["status"] == "done") & frame[metric].notna()]
+        frame = frame.sort_values(metric, ascending=lowest, kind="stable")
+        if by is None:
+            return frame.head(1).reset_index(drop=True)
+        return frame.groupby(by, sort=True).head(1).sort_values(by).reset_index(drop=True)
+
+    # ------------------------------------------------------------------ models
+    def _run_dir(self, run_id: str) -> Path:
+        with Store(self.folder, create=False) as store:
+            runs = {r.run_id: r for r in store.runs(status="done")}
+        if run_id not in runs:
+            raise KeyError(f"no completed run {run_id!r} in {self.folder}")
+        path = (self.folder / (runs[run_id].model_dir or f"models/{run_id}")).resolve()
+        if self.folder not in path.parents:
+            raise StoreError(f"{path}: outside the experiment folder; refusing to load it")
+        if not path.exists():
+            raise StoreError(f"{path}: model folder missing (run {run_id})")
+        return path
+
+    def model(self, run_id: str):
+        """The run's :class:`~topics.engines.ModelOutput`, with its native model behind it."""
+        from topics.engines import load_model
+
+        if run_id not in self._models:
+            self._models[run_id] = load_model(self._run_dir(run_id))
+        return self._models[run_id]
+
+    def topics(self, run_id: str, topn: int | None = None) -> pd.DataFrame:
+        """Top words and weights per topic (ranked as the config's ``topwords`` says)."""
+        from topics.topwords import top_words_with_weights
+
+        out = self.model(run_id)
+        tw = self.config.get("topwords", {})
+        ranked = top_words_with_weights(
+            out.topic_word, out.vocab, topn=topn or tw.get("topn", 10),
+            method=tw.get("method", "probability"), lam=tw.get("lambda", 0.6),
+            term_frequency=out.term_frequency)
+        names = out.topic_names or (None,) * out.num_topics
+        rows = [{"topic": k, "name": names[k], "rank": r, "word": w,
+                 "weight": float(p)}
+                for k, words in enumerate(ranked) for r, (w, p) in enumerate(words)]
+        return pd.DataFrame(rows)
+
+    @functools.cached_property
+    def corpus(self):
+        """The preprocessed corpus the runs were trained on."""
+        from topics.corpus import load_corpus
+
+        path = self.folder / "cache" / self.corpus_key
+        if not path.exists():
+            raise StoreError(f"{path}: corpus cache missing; rerun `topics run` to rebuild it")
+        return load_corpus(path)
+
+    def documents(self) -> pd.DataFrame:
+        """Documents (or chunks) with their metadata, indexed by id."""
+        return pd.DataFrame(list(self.corpus.meta), index=pd.Index(self.corpus.doc_ids, name="id"))
+
+    def doc_topics(self, run_id: str) -> pd.DataFrame:
+        """Documents (with their metadata) by topics: one row per document, one column per topic."""
+        out = self.model(run_id)
+        topics = pd.DataFrame(out.doc_topic, index=pd.Index(out.doc_ids, name="id"),
+                              columns=_topic_labels(out))
+        return self.documents().join(topics, how="right")
+
+    # ------------------------------------------------------------------ themes
+    def themes(self, run_id: str, *, fold: bool = True) -> ThemeScores:
+        """Document theme scores with evidence; paragraph chunks folded to their parents."""
+        from topics import themes as th
+
+        lexicon = self.manifest["config"].get("themes") or {}
+        if not lexicon:
+            raise KeyError("this experiment's config has no themes: section")
+        out = self.model(run_id)
+        resolved = th.resolve_themes(lexicon, transform=self.corpus.transform_text,
+                                     vocab=out.vocab)
+        affinity = th.topic_theme_affinity(out.topic_word, resolved,
+                                           topic_names=_topic_labels(out))
+        mass = th.document_theme_scores(out.doc_topic, affinity, doc_ids=out.doc_ids,
+                                        scale="mass")
+        evidence = th.theme_evidence(out.doc_topic, out.topic_word, resolved,
+                                     doc_ids=out.doc_ids, vocab=out.vocab,
+                                     topic_names=_topic_labels(out))
+        meta = self.documents()
+        if fold and "parent_id" in meta.columns:
+            mass = th.fold_chunks(mass, meta.loc[mass.index, "parent_id"].to_numpy(),
+                                  out.doc_lengths)
+        return ThemeScores(scores=th.lift(mass), evidence=evidence, missing=resolved.missing,
+                           affinity=affinity)
+
+    # ------------------------------------------------------------------ comparing
+    def compare(self, run_a: str, run_b: str, *, topn: int = 10) -> pd.DataFrame:
+        """Topics of two runs matched one to one (Hungarian) by cosine similarity of their
+        word distributions; one row per matched pair, best matches first."""
+        from scipy.optimize import linear_sum_assignment
+
+        a, b = self.model(run_a), self.model(run_b)
+        if a.vocab != b.vocab:
+            raise ValueError(f"runs {run_a} and {run_b} have different vocabularies")
+        sim = _cosine(a.topic_word, b.topic_word)
+        rows, cols = linear_sum_assignment(-sim)
+        ta, tb = self.topics(run_a, topn), self.topics(run_b, topn)
+        words = lambda t, k: " ".join(t[t["topic"] == k]["word"])  # noqa: E731
+        frame = pd.DataFrame({
+            "topic_a": rows, "topic_b": cols, "similarity": sim[rows, cols],
+            "words_a": [words(ta, k) for k in rows], "words_b": [words(tb, k) for k in cols]})
+        return frame.sort_values("similarity", ascending=False).reset_index(drop=True)
+
+    def ldavis(self, run_id: str):
+        """The run's pyLDAvis page, shown inline in a notebook (an offline page in an iframe)."""
+        from IPython.display import HTML
+
+        path = self.folder / "ldavis" / f"{run_id}.html"
+        if not path.exists():
+            raise StoreError(f"{path}: no pyLDAvis page for run {run_id}")
+        page = html.escape(path.read_text(encoding="utf-8"), quote=True)
+        return HTML(f'<iframe srcdoc="{page}" style="width:100%;height:880px;border:0"></iframe>')
+
+    def _repr_html_(self) -> str:
+        results = self.results
+        stats = self.manifest.get("corpus_stats", {})
+        grid = {k: v for k, v in self.config.get("grid", {}).items()
+                if isinstance(v, list) and len(v) > 1}
+        head = (f"<h3>Experiment {html.escape(str(self.config.get('name', '')))}</h3>"
+                f"<p>{html.escape(str(self.folder))}<br>corpus: "
+                f"{html.escape(str(stats.get('documents', '?')))} documents, vocabulary "
+                f"{html.escape(str(stats.get('vocabulary', '?')))}; grid axes: "
+                f"{html.escape(str(grid))}; runs: {len(results)}</p>")
+        cols = [c for c in ("run_id", "engine", "num_topics", "seed", "c_v", "c_npmi",
+                            "diversity", "stability", "status") if c in results.columns]
+        return head + results[cols].round(4).to_html(index=False, escape=True)
+
+
+def _topic_labels(out) -> list[str]:
+    names = out.topic_names or (None,) * out.num_topics
+    return [f"{k}: {n}" if n else f"topic {k}" for k, n in enumerate(names)]
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return a @ b.T
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Open an experiment folder written by ``topics run`` (or :func:`topics.run`)."""
+    return Experiment(path)
