@@ -110,8 +110,9 @@ COMMANDS = {"setup": _cmd_setup, "preprocess": _cmd_preprocess, "run": _cmd_run,
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    log.setLevel(logging.DEBUG if args.verbose else logging.INFO)
     try:
         return COMMANDS[args.command](args)
     except TopicsError as err:
