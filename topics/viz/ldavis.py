@@ -7,9 +7,10 @@ with no network.
 
 Workarounds, checked against pyLDAvis 3.4.1 with pandas 3 and numpy 2:
 
-* the default ``js_PCoA`` uses ``numpy.linalg.eig`` on a matrix that is symmetric only up to
-  rounding, which can return complex or NaN coordinates, and it asserts a K x 2 result, which
-  fails for K = 1. :func:`js_mds` uses ``eigh`` on the double-centred matrix of Jensen-Shannon
+* the default ``js_PCoA`` uses the general ``numpy.linalg.eig`` on a matrix that is symmetric
+  only up to rounding: on small random models it returned complex coordinates about one time
+  in twenty (which ``json`` cannot serialise), and it yields a K x 1 result for K = 1, which
+  ``prepare`` rejects with an ``AssertionError``. :func:`js_mds` uses ``eigh`` on the double-centred matrix of Jensen-Shannon
   distances, clips negative eigenvalues, pads missing dimensions with zeros and fixes the sign
   of each axis, so K = 1, K = 2 and identical topics all work and the map is reproducible;
 * zero probabilities in ``topic_word`` make ``log`` return ``-inf`` in the relevance table
