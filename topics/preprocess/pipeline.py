@@ -9,8 +9,10 @@ the vocabulary filters follow in ``topics.corpus.build_corpus``.  Pre-tokenised 
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -86,34 +88,45 @@ def _batches(docs: Iterable[Document]) -> Iterator[list[Document]]:
         yield batch
 
 
-def _raw_batch(args: tuple[list[str], PreprocessOptions]) -> list[list[str]]:
-    texts, options = args
-    return [raw_tokens(t, options) for t in texts]
+@functools.lru_cache(maxsize=4)
+def _worker_words(options: PreprocessOptions, stopwords: frozenset[str]) -> WordMap:
+    """The per-word steps before lemmatising, with their cache, per worker process."""
+    return WordMap(options, stopwords, None)
+
+
+def _worker_batch(args: tuple) -> list[list[str] | None]:
+    """In a worker: every step before lemmatising, for a batch of texts (None: pre-tokenised)."""
+    texts, options, stopwords = args
+    words = _worker_words(options, stopwords)
+    return [None if t is None else words.map_tokens(raw_tokens(t, options)) for t in texts]
 
 
 def _token_stream(pre: Preprocessor, docs: Iterable[Document]
                   ) -> Iterator[tuple[Document, list[str]]]:
-    """(document, tokens before phrases); raw tokenising in ``n_jobs`` processes if > 1.
-
-    Workers only normalise and tokenise; the per-word steps run here, through one cache."""
+    """(document, tokens before phrases).  With ``n_jobs`` > 1, forked workers run the steps
+    before lemmatising over batches of documents, and this process lemmatises through its
+    one cache (WordNet is asked once per distinct word in any case)."""
     if pre.options.n_jobs == 1:
         for doc in docs:
             yield doc, pre.document_tokens(doc)
         return
     held: deque[list[Document]] = deque()
 
-    def work() -> Iterator[tuple[list[str], PreprocessOptions]]:
+    def work() -> Iterator[tuple]:
         for batch in _batches(docs):
             held.append(batch)
-            yield [d.text if d.tokens is None else "" for d in batch], pre.options
+            yield [d.text if d.tokens is None else None for d in batch], pre.options, pre.stopwords
 
-    with multiprocessing.get_context("forkserver").Pool(pre.options.n_jobs) as pool:
-        for raw in pool.imap(_raw_batch, work()):  # in order
-            for doc, toks in zip(held.popleft(), raw):
-                if doc.tokens is not None:
+    lemmas = pre.words.lemmas
+    with multiprocessing.get_context("fork").Pool(pre.options.n_jobs) as pool:
+        for results in pool.imap(_worker_batch, work()):  # in order
+            for doc, tokens in zip(held.popleft(), results):
+                if tokens is None:
                     yield doc, pre.pretokenized_words.map_tokens(list(doc.tokens))
+                elif lemmas is None:
+                    yield doc, list(map(sys.intern, tokens))
                 else:
-                    yield doc, pre.words.map_tokens(toks)
+                    yield doc, lemmas.map_tokens(tokens)
 
 
 def tokenize_documents(documents: Iterable[Document], options: PreprocessOptions, *,
@@ -142,7 +155,7 @@ def tokenize_documents(documents: Iterable[Document], options: PreprocessOptions
         models = learn_phrases(texts, min_count=options.phrase_min_count,
                                threshold=options.phrase_threshold,
                                scoring=options.phrase_scoring, trigrams=options.trigrams)
-        for i, tokens in enumerate(texts):
-            texts[i] = apply_phrases(tokens, models)
+        for i, tokens in enumerate(texts):  # interned: one string object per phrase
+            texts[i] = list(map(sys.intern, apply_phrases(tokens, models)))
         pre = replace(pre, phrases=tuple(models))
     return doc_ids, meta, texts, pre

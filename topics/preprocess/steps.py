@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from topics.preprocess.options import DEFAULT_TOKEN_PATTERN
+
 #: Curly quotes, primes and dashes to ASCII (after NFKC).  Em and horizontal-bar dashes become
 #: "--" so that "war—and" does not read as one hyphenated word; the soft hyphen is removed.
 _ASCII = str.maketrans({
@@ -22,6 +24,8 @@ _ASCII = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
     "\u2014": "--", "\u2015": "--", "\u00ad": None,
 })
+#: RegexpTokenizer's default flags.
+_TOKEN_FLAGS = re.UNICODE | re.MULTILINE | re.DOTALL
 _HAS_ALPHA = re.compile(r"[^\W\d_]")
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -32,15 +36,21 @@ def normalize_unicode(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _tokenizer(pattern: str):
+def _tokenizer(pattern: str) -> Callable[[str], list[str]]:
     from nltk.tokenize import RegexpTokenizer
 
-    return RegexpTokenizer(pattern)
+    if pattern != DEFAULT_TOKEN_PATTERN:
+        return RegexpTokenizer(pattern, flags=_TOKEN_FLAGS).tokenize
+    # NLTK 3.10 runs every RegexpTokenizer pattern through its ReDoS guard (the ``regex``
+    # engine under a timeout), 2-4x slower than ``re``.  The guard is for untrusted patterns;
+    # the default one is ours and linear, so it runs on ``re`` with NLTK's flags and findall
+    # semantics (the same tokens: tests/test_preprocess_steps.py compares them).
+    return re.compile(pattern, _TOKEN_FLAGS).findall
 
 
-def tokenize(text: str, pattern: str) -> list[str]:
-    """Split ``text`` into the matches of ``pattern`` with NLTK's ``RegexpTokenizer``."""
-    return _tokenizer(pattern).tokenize(text)
+def tokenize(text: str, pattern: str = DEFAULT_TOKEN_PATTERN) -> list[str]:
+    """Split ``text`` into the matches of ``pattern``, as NLTK's ``RegexpTokenizer`` does."""
+    return _tokenizer(pattern)(text)
 
 
 def lowercase(tokens: Iterable[str]) -> list[str]:
@@ -111,15 +121,23 @@ class LemmaCache:
         return self._lemmatizer
 
     def lemma(self, word: str) -> str:
+        """The lemma of one word (computed once)."""
         lemma = self._lemmas.get(word)
         if lemma is None:
             lemma = self._lemmas[word] = lemmatize_word(self.lemmatizer(), word, self.pos)
         return lemma
 
+    def map_tokens(self, tokens: list[str]) -> list[str]:
+        """The lemma of every token: WordNet is asked once per word never seen before."""
+        cache = self._lemmas
+        for token in set(tokens).difference(cache):
+            self.lemma(token)
+        return list(map(cache.__getitem__, tokens))
+
 
 def lemmatize_tokens(tokens: Iterable[str], cache: LemmaCache) -> list[str]:
-    """Replace every token by its (cached) WordNet lemma."""
-    return [cache.lemma(t) for t in tokens]
+    """Replace every token by its WordNet lemma, through ``cache``."""
+    return cache.map_tokens(list(tokens))
 
 
 class WordMap:
