@@ -141,7 +141,7 @@ def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
     doc_ids, meta, texts, pre = tokenize_documents(documents, opts, stopwords=stopwords)
     extra = {"pipeline_version": PIPELINE_VERSION, "stopwords": pre.stopword_source,
              "phrases_learned": sum(len(m.phrasegrams) for m in pre.phrases),
-             "options": opts.as_dict()}
+             "options": opts.key_dict()}
     corpus = build_corpus(doc_ids, meta, texts, no_below=opts.no_below, no_above=opts.no_above,
                           keep_n=opts.keep_n, report=report, key=key, content_hash=content,
                           extra_stats=extra)

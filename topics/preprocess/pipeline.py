@@ -136,11 +136,10 @@ def tokenize_documents(documents: Iterable[Document], options: PreprocessOptions
 
     Returns ``(doc_ids, meta, texts, preprocessor)`` with ``texts`` after phrases and before
     the vocabulary filters.  Raw texts are not kept: only the token lists are.  Raises
-    ``SetupError`` early when lemmatising without WordNet.
+    ``SetupError`` at the first text to lemmatise when WordNet is missing (pre-tokenised
+    documents never need it).
     """
     pre = make_preprocessor(options, stopwords=stopwords)
-    if options.lemmatize:
-        pre.words.lemmas.lemmatizer()  # fail now (SetupError) rather than mid-corpus
     docs = documents
     if options.segment == "paragraph":
         docs = segment_documents(docs, min_words=options.chunk_min_words,

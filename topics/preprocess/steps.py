@@ -42,10 +42,14 @@ def _tokenizer(pattern: str) -> Callable[[str], list[str]]:
     if pattern != DEFAULT_TOKEN_PATTERN:
         return RegexpTokenizer(pattern, flags=_TOKEN_FLAGS).tokenize
     # NLTK 3.10 runs every RegexpTokenizer pattern through its ReDoS guard (the ``regex``
-    # engine under a timeout), 2-4x slower than ``re``.  The guard is for untrusted patterns;
-    # the default one is ours and linear, so it runs on ``re`` with NLTK's flags and findall
-    # semantics (the same tokens: tests/test_preprocess_steps.py compares them).
-    return re.compile(pattern, _TOKEN_FLAGS).findall
+    # engine under a timeout), 2-4x slower.  The guard is for untrusted patterns; the default
+    # one is ours and linear, so it runs on the same engine without the timeout, or on ``re``
+    # for ASCII text, where both engines agree (tests compare the tokens with NLTK's).
+    import regex
+
+    ascii_findall = re.compile(pattern, _TOKEN_FLAGS).findall
+    unicode_findall = regex.compile(pattern, _TOKEN_FLAGS).findall
+    return lambda text: ascii_findall(text) if text.isascii() else unicode_findall(text)
 
 
 def tokenize(text: str, pattern: str = DEFAULT_TOKEN_PATTERN) -> list[str]:

@@ -1,0 +1,148 @@
+"""The Corpus: dictionary, filters, emptied documents, stats, hashing, save/load."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from gensim.corpora import Dictionary, MmCorpus
+
+from topics.corpus import build_corpus, corpus_hash, load_corpus, make_dictionary, save_corpus
+from topics.documents import Document, ReadReport
+from topics.errors import ConfigError, StoreError
+
+TEXTS = [
+    ["regime_change", "russia", "pakistan", "russia"],
+    ["regime_change", "kazakhstan", "russia"],
+    ["regime_change", "russia", "china"],
+    ["weather"],
+    [],
+]
+
+
+def build(**options):
+    texts = [list(t) for t in TEXTS]
+    ids = [f"d{i}" for i in range(len(texts))]
+    meta = [{"n": i} for i in range(len(texts))]
+    return build_corpus(ids, meta, texts, **options)
+
+
+def test_make_dictionary_equals_gensim_dictionary():
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(60)]
+    texts = [[rng.choice(vocab) for _ in range(rng.randint(0, 40))] for _ in range(50)]
+    ours, theirs = make_dictionary(texts), Dictionary(texts)
+    assert ours.token2id == theirs.token2id
+    assert (ours.dfs, ours.cfs) == (theirs.dfs, theirs.cfs)
+    assert (ours.num_docs, ours.num_pos, ours.num_nnz) == (
+        theirs.num_docs, theirs.num_pos, theirs.num_nnz)
+    assert [ours.doc2bow(t) for t in texts] == [theirs.doc2bow(t) for t in texts]
+
+
+def test_no_filters_keep_everything_but_empty_documents():
+    corpus = build()
+    assert corpus.doc_ids == ["d0", "d1", "d2", "d3"]
+    assert corpus.meta[3] == {"n": 3}
+    assert len(corpus.dictionary) == 6
+    assert corpus.bow[0] == corpus.dictionary.doc2bow(TEXTS[0])
+    assert dict(corpus.bow[0])[corpus.dictionary.token2id["russia"]] == 2
+    assert corpus.stats["emptied_by_preprocessing"] == 1
+    assert corpus.stats["emptied_ids"] == ["d4"]
+
+
+def test_filters_drop_words_and_the_documents_they_empty():
+    corpus = build(no_below=2, no_above=0.8)
+    # russia and regime_change are in 3 of 4 documents (<= 0.8 * 4 = 3); the rest in one.
+    assert sorted(corpus.vocab) == ["regime_change", "russia"]
+    assert corpus.doc_ids == ["d0", "d1", "d2"]
+    assert corpus.texts[0] == ["regime_change", "russia", "russia"]
+    assert corpus.dictionary.num_docs == 3 and corpus.dictionary.num_pos == 7
+    stats = corpus.stats
+    assert (stats["emptied_by_preprocessing"], stats["emptied_by_filters"]) == (1, 1)
+    assert stats["emptied_ids"] == ["d4", "d3"]
+    assert (stats["vocabulary_before_filters"], stats["vocabulary_after_filters"]) == (6, 2)
+    assert (stats["tokens_before_filters"], stats["tokens_after_filters"]) == (11, 7)
+    assert stats["top_terms"] == [["russia", 4], ["regime_change", 3]]
+    assert stats["top_phrases"] == [["regime_change", 3]]
+
+
+def test_keep_n_keeps_the_most_frequent_by_document_frequency():
+    corpus = build(keep_n=2)
+    assert sorted(corpus.vocab) == ["regime_change", "russia"]
+    assert corpus.doc_ids == ["d0", "d1", "d2"]
+
+
+@pytest.mark.parametrize("options, key", [
+    ({"no_below": 5}, "preprocess.no_below"),
+    ({"no_above": 0.2}, "preprocess.no_above"),
+])
+def test_a_filter_that_empties_the_corpus_is_named(options, key):
+    with pytest.raises(ConfigError) as info:
+        build(**options)
+    assert info.value.key == key
+    assert "empty" in info.value.message
+
+
+def test_all_documents_empty_before_filters():
+    with pytest.raises(ConfigError) as info:
+        build_corpus(["a", "b"], [{}, {}], [[], []])
+    assert info.value.key == "preprocess"
+
+
+def test_report_goes_into_stats():
+    report = ReadReport(read=6)
+    report.skip("bad.txt", "empty file")
+    corpus = build(report=report, extra_stats={"stopwords": "builtin"})
+    assert corpus.stats["documents_read"] == 6
+    assert corpus.stats["skipped"] == [{"name": "bad.txt", "reason": "empty file"}]
+    assert corpus.stats["stopwords"] == "builtin"
+
+
+def test_corpus_hash_covers_ids_texts_tokens_and_meta_in_order():
+    a, b = Document("a", "x y", {"k": 1}), Document("b", "z")
+    base = corpus_hash([a, b])
+    assert corpus_hash([Document("a", "x y", {"k": 1}), Document("b", "z")]) == base
+    changed = [
+        [b, a],
+        [Document("a2", "x y", {"k": 1}), b],
+        [Document("a", "x  y", {"k": 1}), b],
+        [Document("a", "x y", {"k": 2}), b],
+        [Document("a", "x y", {"k": 1}, tokens=("x",)), b],
+        [Document("a", "x y", {"k": 1}), Document("b", "z"), Document("c", "")],
+    ]
+    assert len({corpus_hash(docs) for docs in changed} | {base}) == len(changed) + 1
+
+
+def test_save_load_round_trip(tmp_path):
+    corpus = build(no_below=2, key="k1", content_hash="h1",
+                   extra_stats={"options": {"segment": False}})
+    saved = save_corpus(corpus, tmp_path / "c")
+    assert saved.path == tmp_path / "c" and saved.mm_path == tmp_path / "c" / "bow.mm"
+    loaded = load_corpus(tmp_path / "c")
+    assert loaded == corpus
+    assert loaded.dictionary.token2id == corpus.dictionary.token2id
+    assert loaded.dictionary.dfs == corpus.dictionary.dfs
+    assert (loaded.key, loaded.content_hash) == ("k1", "h1")
+    # equal words share one string object with the dictionary
+    assert loaded.texts[0][0] is next(t for t in loaded.dictionary.token2id if t == "regime_change")
+    mm = MmCorpus(str(saved.mm_path))
+    assert [[(i, int(n)) for i, n in doc] for doc in mm] == list(corpus.bow)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_save_replaces_an_older_corpus(tmp_path):
+    save_corpus(build(), tmp_path / "c")
+    save_corpus(build(no_below=2), tmp_path / "c")
+    assert len(load_corpus(tmp_path / "c").dictionary) == 2  # was 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c"]
+
+
+def test_load_damaged_corpus_raises_store_error(tmp_path):
+    save_corpus(build(), tmp_path / "c")
+    (tmp_path / "c" / "texts.txt").write_text("regime_change\n", encoding="utf-8")
+    with pytest.raises(StoreError):
+        load_corpus(tmp_path / "c")
+    (tmp_path / "c" / "corpus.json").write_text(json.dumps({"format": 99}), encoding="utf-8")
+    with pytest.raises(StoreError):
+        load_corpus(tmp_path / "c")
