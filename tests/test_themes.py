@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from topics.errors import ConfigError
-from topics.themes import (document_theme_scores, fold_chunks, guided_prior,
+from topics.themes import (document_theme_counts, document_theme_scores, fold_chunks,
+                           guided_prior,
                            guided_prior_from_ids, lift, resolve_themes, theme_evidence,
                            topic_theme_affinity)
 
@@ -180,6 +181,14 @@ def test_mass_of_a_vocabulary_partition_sums_to_one():
     res = resolve_themes({"ab": ["a", "b"], "cd": ["c", "d"]}, transform=str.split, vocab=V4)
     mass = document_theme_scores(theta, topic_theme_affinity(phi, res), scale="mass")
     np.testing.assert_allclose(mass.sum(axis=1), np.ones(6))
+
+
+def test_counts_are_the_observed_share_of_theme_tokens():
+    bow = [[(0, 2), (2, 1), (3, 1)], [(3, 4)], []]
+    counts = document_theme_counts(bow, resolved4(), doc_ids=["x", "y", "z"])
+    assert list(counts.columns) == ["ab", "d"]
+    np.testing.assert_allclose(counts.to_numpy(), [[0.5, 0.25], [0.0, 1.0], [0.0, 0.0]])
+    np.testing.assert_allclose(lift(counts)["d"], np.array([0.25, 1.0, 0.0]) / (1.25 / 3))
 
 
 def test_theme_with_zero_mass_everywhere_scores_zero():

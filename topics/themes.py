@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -199,12 +199,10 @@ def resolve_themes(themes: Mapping[str, Sequence[str]], *,
 
 
 # ---------------------------------------------------------------- post-hoc scores
-def _matrix(name: str, value, *, rows: int | None = None, cols: int | None = None) -> np.ndarray:
+def _matrix(name: str, value, *, cols: int) -> np.ndarray:
     arr = np.asarray(value, dtype=float)
-    if arr.ndim != 2:
-        raise ValueError(f"{name}: expected a 2-d array, got shape {arr.shape}")
-    if (rows is not None and arr.shape[0] != rows) or (cols is not None and arr.shape[1] != cols):
-        raise ValueError(f"{name}: expected shape ({rows}, {cols}), got {arr.shape}")
+    if arr.ndim != 2 or arr.shape[1] != cols:
+        raise ValueError(f"{name}: expected a 2-d array with {cols} columns, got shape {arr.shape}")
     if not np.isfinite(arr).all() or (arr < 0).any():
         raise ValueError(f"{name}: expected finite non-negative values")
     return arr
@@ -250,6 +248,31 @@ def document_theme_scores(doc_topic, affinity: pd.DataFrame, *,
     return lift(mass) if scale == "lift" else mass
 
 
+def document_theme_counts(bow: Iterable[Iterable[tuple[int, float]]], resolved: ResolvedThemes, *,
+                          doc_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """D x themes: the share of each document's tokens that are theme words, no model involved.
+
+    ``bow`` holds one gensim bag of words ``[(word id, count), ...]`` per document.  This is
+    the observed counterpart of ``document_theme_scores(..., scale="mass")``: put the two
+    side by side (or take :func:`lift` of both) to see what the topics smoothed away.  An
+    empty document scores 0.
+    """
+    member = {name: frozenset(ids) for name, ids in resolved.word_ids.items()}
+    rows = []
+    for doc in bow:
+        counts = dict.fromkeys(member, 0.0)
+        total = 0.0
+        for word_id, count in doc:
+            total += count
+            for name, ids in member.items():
+                if word_id in ids:
+                    counts[name] += count
+        rows.append([c / total if total else 0.0 for c in counts.values()])
+    index = pd.Index(_labels("doc_ids", doc_ids, len(rows)), name="doc_id")
+    return pd.DataFrame(np.array(rows, dtype=float).reshape(len(rows), len(member)), index=index,
+                        columns=pd.Index(list(member), name="theme"))
+
+
 def lift(mass: pd.DataFrame) -> pd.DataFrame:
     """Each theme column divided by its mean over the rows (0 where the mean is 0)."""
     values = mass.to_numpy(dtype=float)
@@ -268,7 +291,9 @@ def theme_evidence(doc_topic, topic_word, resolved: ResolvedThemes, *,
     the document's theme mass (``theta[d, k] * A[k, t]``, zero contributions left out), with
     columns ``doc_id, theme, topic, topic_weight`` (``theta[d, k]``), ``share`` (the topic's
     share of the document's theme mass) and ``words`` (the theme's ``top_words`` most probable
-    words in that topic, as a tuple).
+    words in that topic, as a tuple: the topic's words, which the document need not contain).
+    For paragraph chunks pass the folded mixture (:func:`fold_chunks` of ``doc_topic``) to get
+    the evidence per parent document.
     """
     for param, value in (("top_topics", top_topics), ("top_words", top_words)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -311,6 +336,11 @@ def guided_prior(resolved: ResolvedThemes, *, num_topics: int, vocab_size: int,
     the topics after the themes stay free (all ``base``) and are named ``topic_<k>``.  The
     engines pass the matrix as gensim's ``eta`` or, word by word (its columns), to tomotopy's
     ``set_word_prior``.  ``num_topics`` must be at least the number of themes.
+
+    An anchored topic's weight in a document is not that theme's score: the topic also takes
+    the words that co-occur with its seeds (a rare theme's topic fills up with others).  Read
+    themes with the post-hoc scores, which count only theme words; on a guided model those
+    include the boosted prior's pseudo-counts in the anchored topic.
     """
     if vocab_size != resolved.vocab_size:
         raise ConfigError("vocab_size", f"expected the themes' vocabulary size "
