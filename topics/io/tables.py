@@ -11,8 +11,11 @@ Text cells: a string is the text; null, missing or blank is skipped and recorded
 or boolean is converted with ``str`` and recorded as repaired (a column of numbers is more
 likely a wrong ``text_column`` than a corpus, so it shows in the report); a list or object
 is skipped and recorded.  Ids: a null id or a repeated one is an ``InputError`` naming the
-row.  CSV cells are all read as strings (no "NA" -> null guessing); JSON and Parquet keep
-their types.
+row, and so is an id that is not a string or a number (a list, an object, true/false).
+CSV cells are all read as strings (no "NA" -> null guessing); JSON and Parquet keep their
+types.  A CSV row with more fields than the header, or a quote never closed, is an
+``InputError`` naming the row (and its line); a row with fewer fields is padded with empty
+cells, so a missing text is a recorded skip.
 """
 
 from __future__ import annotations
@@ -62,10 +65,46 @@ def iter_csv(path: Path, *, columns: Columns, encoding_errors: str,
                     yield index, index + 1, record
                     index += 1
         except pd.errors.ParserError as exc:
-            raise InputError(path, f"not a valid CSV: {exc}", row=index + 1) from None
+            raise csv_error(path, len(header), exc) from None
 
     yield from records_to_documents(records(), path=path, header=header, columns=columns,
                                     report=report)
+
+
+def csv_error(path: Path, n_fields: int, exc: Exception) -> InputError:
+    """The ``InputError`` for a CSV pandas cannot parse, naming the first bad record.
+
+    pandas reads in chunks and names lines in its own ways, so the file is read again (this
+    is the error path only) with the standard ``csv`` module, strictly, to find the first
+    record that is malformed or has more fields than the header."""
+    import csv
+    import sys
+
+    limit = csv.field_size_limit(sys.maxsize)  # restored below; pandas has no such limit
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            next(reader, None)  # the header
+            row = 0
+            while True:
+                line = reader.line_num + 1
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as err:
+                    hint = " (a quote is never closed)" if "end of data" in str(err) else ""
+                    return InputError(path, f"not a valid CSV (record starting on line {line}): "
+                                            f"{err}{hint}", row=row + 1)
+                if not record:  # blank lines are skipped, as pandas does
+                    continue
+                row += 1
+                if len(record) > n_fields:
+                    return InputError(path, f"not a valid CSV: {len(record)} fields on line "
+                                            f"{line}, the header has {n_fields}", row=row)
+    finally:
+        csv.field_size_limit(limit)
+    return InputError(path, "not a valid CSV: " + " ".join(str(exc).split()))
 
 
 def iter_jsonl(path: Path, *, columns: Columns, encoding_errors: str,
@@ -113,7 +152,15 @@ def iter_parquet(path: Path, *, columns: Columns, encoding_errors: str,
 
     def records() -> Iterator[tuple[int, int, dict]]:
         index = 0
-        for batch in table.iter_batches(batch_size=BATCH_ROWS):
+        batches = table.iter_batches(batch_size=BATCH_ROWS)
+        while True:
+            try:
+                batch = next(batches, None)
+            except (pa.ArrowException, OSError) as exc:
+                raise InputError(path, f"damaged Parquet data in the rows from here: {exc}",
+                                 row=index + 1) from None
+            if batch is None:
+                return
             for record in batch.to_pylist():
                 yield index, index + 1, record
                 index += 1
@@ -166,6 +213,9 @@ def _doc_id(record: dict, index: int, row: int, *, path: Path, column: str,
     value = meta_value(record.get(column))
     if value is None:
         raise InputError(path, f"empty id in column {column!r}", row=row)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(path, f"id in column {column!r} is a {type(value).__name__} "
+                               f"({value!r}), not a string or number", row=row)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)

@@ -1,0 +1,1 @@
+"""Reliability tests (issue 8): any text, bad files, bad configs, untrusted content."""
