@@ -125,7 +125,7 @@ def _vocab_index(vocab: Sequence[str] | Mapping[str, int]) -> dict[str, int]:
 
 
 def _phrase_index(index: Mapping[str, int], delimiter: str) -> dict[str, list[tuple]]:
-    """Part -> the vocabulary words (with their parts) that hold it: "vote" -> no-confidence_vote."""
+    """Part -> the vocabulary words (and their parts) holding it: vote -> no-confidence_vote."""
     by_part: dict[str, list[tuple]] = {}
     for word in index:
         parts = tuple(word.split(delimiter))
