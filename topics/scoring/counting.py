@@ -17,7 +17,8 @@ window, gensim drops it all the same, until it enters again at the right edge.  
 are therefore "the word is present, and it entered the window at the right edge (or was in
 the first window) after it last left at the left edge".  We reproduce this exactly, so that
 the values equal gensim's: for a word occurring at position ``o``, with ``o'`` its first
-occurrence at or after ``s = max(0, o - window + 1)``, the windows ``[s, o' + 1)`` count it.
+occurrence at or after ``s = max(0, o - window + 1)``, the windows ``[s, o' + 1)`` count it
+(up to the text's last window).
 
 Rather than one row per window, the windows are cut into segments at every place where a
 relevant word enters or leaves; all windows of a segment hold the same words, so a
@@ -114,6 +115,7 @@ def count_cooccurrences(index: TokenIndex, word_codes: np.ndarray, *, window: in
         matrix[:done, :done] = counts.matrix
     if done == size:
         return Counts(window, _num_windows(index, window), matrix)
+    # one spare slot at the end: tokens without a code (None) have code -1 and stay irrelevant
     column_of_code = np.full(len(index.words) + 1, -1, dtype=np.int64)
     present = word_codes >= 0
     column_of_code[word_codes[present]] = np.flatnonzero(present)
