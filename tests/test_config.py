@@ -100,3 +100,11 @@ def test_python_tags_are_not_executed(tmp_path):
     path.write_text("corpus: !!python/object/apply:os.system ['echo pwned']\n")
     with pytest.raises(ConfigError, match="invalid YAML"):
         load_config(path)
+
+
+def test_themes_may_live_in_their_own_file(tmp_path):
+    (tmp_path / "lex.yaml").write_text("themes:\n  a: [x, y z]\n")
+    (tmp_path / "bad.yaml").write_text("themes:\n  a: []\n")
+    assert validate(_raw(themes="lex.yaml"), source=tmp_path / "c.yaml").themes == {"a": ["x", "y z"]}
+    with pytest.raises(ConfigError, match=r"^themes\.a: expected a non-empty list.*bad\.yaml"):
+        validate(_raw(themes="bad.yaml"), source=tmp_path / "c.yaml")

@@ -160,6 +160,9 @@ CORPUS_FIELDS = {
 
 PREPROCESS_FIELDS = {
     "normalize": Field(boolean, True, "NFKC normalisation, curly quotes and dashes to ASCII"),
+    "tokenize": Field(boolean, True, "NLTK regexp tokenising (pre-tokenised corpora skip it)"),
+    "token_pattern": Field(text, r"[^\W_]+(?:-[^\W_]+)*",
+                           "token regexp: words of letters and digits, hyphenated words whole"),
     "lowercase": Field(boolean, True, "lowercase tokens"),
     "drop_numbers": Field(boolean, True, "drop tokens that are numbers"),
     "drop_punctuation": Field(boolean, True, "drop punctuation tokens"),
@@ -168,9 +171,12 @@ PREPROCESS_FIELDS = {
                        "stopword list: NLTK's English list when present, else the built-in one"),
     "extra_stopwords": Field(list_of(text), [], "more stopwords"),
     "lemmatize": Field(boolean, True, "WordNet lemmatisation (needs `topics setup`)"),
+    "lemmatize_pos": Field(choice("n", "v", "a", "r", "nv"), "nv",
+                           "WordNet part of speech; nv: as a noun, then as a verb if unchanged"),
     "phrases": Field(boolean, True, "join frequent word pairs into tokens (regime_change)"),
     "phrase_min_count": Field(integer(1), 5, "gensim Phrases min_count"),
     "phrase_threshold": Field(number(0, strict_min=True), 10.0, "gensim Phrases threshold"),
+    "phrase_scoring": Field(choice("default", "npmi"), "default", "gensim Phrases scoring"),
     "trigrams": Field(boolean, False, "a second Phrases pass for three-word phrases"),
     "segment": Field(choice(False, "paragraph"), False, "split documents into paragraph chunks"),
     "chunk_min_words": Field(integer(1), 40, "merge paragraphs shorter than this"),
@@ -178,6 +184,7 @@ PREPROCESS_FIELDS = {
     "no_below": Field(integer(1), 2, "drop words in fewer documents than this"),
     "no_above": Field(number(0, 1, strict_min=True), 0.5, "drop words in more than this share of documents"),
     "keep_n": Field(optional(integer(1)), 100000, "keep at most this many words"),
+    "n_jobs": Field(integer(1), 1, "processes for tokenising (results do not depend on it)"),
     "cache": Field(boolean, True, "reuse the preprocessed corpus from the cache"),
 }
 
@@ -295,6 +302,21 @@ def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = Fals
     return out
 
 
+def _themes_value(value: Any, base: Path) -> Any:
+    """``themes:`` is a mapping, or the path of a YAML file holding one (under ``themes:``)."""
+    if not isinstance(value, str):
+        return value or {}
+    path = Path(_resolve_path(value, base))
+    loaded = read_yaml(path)
+    if isinstance(loaded, dict) and set(loaded) == {"themes"}:
+        loaded = loaded["themes"]
+    try:
+        return mapping_of_lists(loaded)
+    except ValueError as err:
+        suffix = getattr(err, "suffix", "")
+        raise ConfigError(f"themes{suffix}", f"{err} (in {path})") from None
+
+
 def _resolve_path(value: str | None, base: Path) -> str | None:
     if value is None:
         return None
@@ -323,7 +345,7 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     name = raw.get("name", Path(source).stem if source else "experiment")
     try:
         name = text(name)
-        themes = mapping_of_lists(raw.get("themes") or {})
+        themes = mapping_of_lists(_themes_value(raw.get("themes"), base))
     except _Located as err:
         raise ConfigError(f"themes{err.suffix}", str(err)) from None
     except ValueError as err:
@@ -407,5 +429,6 @@ def describe_schema() -> str:
         lines.append(f"{name}:")
         for key, field in fields.items():
             lines.append(f"  {key} (default {field.default!r}): {field.doc}")
-    lines.append("themes: mapping of theme name -> list of seed words or phrases")
+    lines.append("themes: mapping of theme name -> list of seed words or phrases, "
+                 "or the path of a YAML file holding one")
     return "\n".join(lines)

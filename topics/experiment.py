@@ -105,11 +105,11 @@ class Experiment:
 
     def topics(self, run_id: str, topn: int | None = None) -> pd.DataFrame:
         """Top words and weights per topic (ranked as the config's ``topwords`` says)."""
-        from topics.topwords import top_words_with_weights
+        from topics.topwords import top_words_weighted
 
         out = self.model(run_id)
         tw = self.config.get("topwords", {})
-        ranked = top_words_with_weights(
+        ranked = top_words_weighted(
             out.topic_word, out.vocab, topn=topn or tw.get("topn", 10),
             method=tw.get("method", "probability"), lam=tw.get("lambda", 0.6),
             term_frequency=out.term_frequency)
@@ -121,13 +121,13 @@ class Experiment:
 
     @functools.cached_property
     def corpus(self):
-        """The preprocessed corpus the runs were trained on."""
-        from topics.corpus import load_corpus
+        """The preprocessed corpus the runs were trained on, with its fitted preprocessor."""
+        from topics.preprocess import load_prepared
 
         path = self.folder / "cache" / self.corpus_key
         if not path.exists():
             raise StoreError(f"{path}: corpus cache missing; rerun `topics run` to rebuild it")
-        return load_corpus(path)
+        return load_prepared(path)
 
     def documents(self) -> pd.DataFrame:
         """Documents (or chunks) with their metadata, indexed by id."""
@@ -142,26 +142,30 @@ class Experiment:
 
     # ------------------------------------------------------------------ themes
     def themes(self, run_id: str, *, fold: bool = True) -> ThemeScores:
-        """Document theme scores with evidence; paragraph chunks folded to their parents."""
+        """Document theme scores (lift) with their evidence; with ``fold``, paragraph chunks
+        are folded into their parent documents first (scores and evidence per document)."""
         from topics import themes as th
 
         lexicon = self.manifest["config"].get("themes") or {}
         if not lexicon:
             raise KeyError("this experiment's config has no themes: section")
         out = self.model(run_id)
+        labels = _topic_labels(out)
         resolved = th.resolve_themes(lexicon, transform=self.corpus.transform_text,
                                      vocab=out.vocab)
-        affinity = th.topic_theme_affinity(out.topic_word, resolved,
-                                           topic_names=_topic_labels(out))
-        mass = th.document_theme_scores(out.doc_topic, affinity, doc_ids=out.doc_ids,
-                                        scale="mass")
-        evidence = th.theme_evidence(out.doc_topic, out.topic_word, resolved,
-                                     doc_ids=out.doc_ids, vocab=out.vocab,
-                                     topic_names=_topic_labels(out))
+        affinity = th.topic_theme_affinity(out.topic_word, resolved, topic_names=labels)
+        theta = pd.DataFrame(np.asarray(out.doc_topic), index=pd.Index(out.doc_ids))
         meta = self.documents()
         if fold and "parent_id" in meta.columns:
-            mass = th.fold_chunks(mass, meta.loc[mass.index, "parent_id"].to_numpy(),
-                                  out.doc_lengths)
+            # A parent's mixture is its chunks' length-weighted mean; theme mass is linear in
+            # it, so scores and evidence of the folded mixture are those of the whole document.
+            theta = th.fold_chunks(theta, meta.loc[theta.index, "parent_id"].to_numpy(),
+                                   out.doc_lengths)
+        doc_ids = list(theta.index)
+        mass = th.document_theme_scores(theta.to_numpy(), affinity, doc_ids=doc_ids,
+                                        scale="mass")
+        evidence = th.theme_evidence(theta.to_numpy(), out.topic_word, resolved,
+                                     doc_ids=doc_ids, topic_names=labels)
         return ThemeScores(scores=th.lift(mass), evidence=evidence, missing=resolved.missing,
                            affinity=affinity)
 

@@ -71,6 +71,13 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
             raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {n_docs} "
                               "documents; use fewer topics or segment the documents "
                               "(preprocess.segment: paragraph)")
+    from topics.engines import resolve_params
+
+    for s in specs:  # engine parameters are checked before anything trains
+        try:
+            resolve_params(engine=s.engine, num_topics=s.num_topics, seed=s.seed, **s.params)
+        except ConfigError as err:
+            raise ConfigError(f"grid.{err.key}", f"{err.message} (engine {s.engine})") from None
     n_themes = len(config.themes)
     for s in specs:
         if s.guided and s.num_topics < n_themes:
@@ -107,13 +114,13 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
         corpus = load_corpus_for(config, out=folder)
         write_manifest(folder, config=config.resolved(), corpus_key=corpus.key,
                        corpus_hash=corpus.content_hash, corpus_stats=corpus.stats)
-        from topics.engines import ENGINE_DEFAULTS
+        from topics.engines import ENGINE_PARAMS
 
-        specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_DEFAULTS)
+        specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_PARAMS)
         _check_grid(specs, corpus, config)
         with Store(folder) as store:
             summary = _run_grid(store, specs, corpus, folder, config, progress=progress)
-            _record_stability(store, specs, folder)
+            _record_stability(store, specs, folder, config)
             _export_csv(store, folder, corpus.key)
             summary.best = best_runs(store, corpus.key, config.scoring["measures"])
     summary.ldavis = sorted((folder / "ldavis").glob("*.html"))
@@ -173,7 +180,9 @@ def make_scorer(config: Config, corpus):
     texts = corpus.texts
     if config.scoring["reference"]:
         texts = _reference_texts(config, corpus)
-    return CoherenceScorer(texts, dictionary=corpus.dictionary)
+    return CoherenceScorer(texts, dictionary=None if config.scoring["reference"] else
+                           corpus.dictionary, measures=config.scoring["measures"],
+                           topn=config.scoring["topn"])
 
 
 def _reference_texts(config: Config, corpus) -> list[list[str]]:
@@ -187,10 +196,9 @@ def _reference_texts(config: Config, corpus) -> list[list[str]]:
 def _score(result: RunResult, scorer, config: Config) -> dict[str, Any]:
     from topics.scoring import diversity
 
-    topics = [list(t) for t in result.top_words]
-    means = scorer.score_model(topics, measures=config.scoring["measures"],
-                               topn=config.scoring["topn"])
-    metrics = {m: float(v) for m, v in means.items()}
+    scorer.add_models({result.run_id: [list(t) for t in result.top_words]})
+    per_topic = scorer.score(result.run_id)
+    metrics = {m: float(per_topic[m].mean()) for m in config.scoring["measures"]}
     metrics["diversity"] = float(diversity([list(t) for t in result.diversity_words],
                                            topn=config.scoring["diversity_topn"]))
     return metrics
@@ -217,7 +225,7 @@ def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Conf
         train_s=result.train_s, score_s=score_s, host=result.host, model_dir=result.model_dir))
 
 
-def _record_stability(store: Store, specs: list[RunSpec], folder: Path) -> None:
+def _record_stability(store: Store, specs: list[RunSpec], folder: Path, config: Config) -> None:
     """Stability across seeds for every grid point with two or more completed seeds."""
     from topics.scoring import stability
     from topics.store import read_json
@@ -228,7 +236,7 @@ def _record_stability(store: Store, specs: list[RunSpec], folder: Path) -> None:
         if len(runs) < 2:
             continue
         tops = [read_json(folder / "models" / s.run_id / "top_words.json") for s in runs]
-        value = float(stability(tops))
+        value = float(stability(tops, topn=config.scoring["topn"]))
         for s in runs:
             store.update_metrics(s.run_id, {"stability": value})
 
