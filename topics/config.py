@@ -184,7 +184,6 @@ PREPROCESS_FIELDS = {
     "no_below": Field(integer(1), 2, "drop words in fewer documents than this"),
     "no_above": Field(number(0, 1, strict_min=True), 0.5, "drop words in more than this share of documents"),
     "keep_n": Field(optional(integer(1)), 100000, "keep at most this many words"),
-    "n_jobs": Field(integer(1), 1, "processes for tokenising (results do not depend on it)"),
     "cache": Field(boolean, True, "reuse the preprocessed corpus from the cache"),
 }
 
