@@ -6,9 +6,11 @@ lowercase, stopword test, WordNet lemma (noun, then verb if unchanged).  The too
 filters or segmentation; no cache); the baseline calls ``WordNetLemmatizer`` on every token
 in one process.  WordNet is loaded once before both timings.
 
-    .venv/bin/python bench/preprocess.py [--corpus ../shared/corpora/bbc] [--n-jobs 1]
+    .venv/bin/python bench/preprocess.py [--corpus ../shared/corpora/bbc]
 
-The last line printed is one JSON object:
+It also times the token stage alone (``tokenize_documents``: documents -> token lists, the
+baseline's exact output) and CPU seconds, steadier than wall time on a shared machine.  The
+last line printed is one JSON object:
 ``{"baseline_s": ..., "toolkit_s": ..., "ratio": ..., "identical": true, ...}``.
 """
 
@@ -25,17 +27,11 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "b
 
 
 def read_corpus(folder: Path) -> list[Document]:
-    """The corpus through ``topics.io.read_documents`` when it exists, else a folder walk."""
-    try:
-        from topics.io import read_documents
-    except ImportError:
-        read_documents = None
-    if read_documents is not None:
-        documents, _ = read_documents(folder)
-        return list(documents)
-    return [Document(id=f"{p.parent.name}/{p.name}", text=p.read_text(errors="replace"),
-                     meta={"label": p.parent.name})
-            for p in sorted(folder.glob("*/*.txt"))]
+    """The corpus, read by ``topics.io.read_documents``."""
+    from topics.io import read_documents
+
+    documents, _ = read_documents(folder)
+    return list(documents)
 
 
 def baseline(documents: list[Document], pattern: str, stopwords: frozenset[str],
@@ -59,48 +55,57 @@ def baseline(documents: list[Document], pattern: str, stopwords: frozenset[str],
     return texts
 
 
-def toolkit(documents: list[Document], n_jobs: int):
-    from topics.preprocess import prepare_corpus
+#: ``prepare_corpus`` options for exactly the baseline's steps.
+SAME_STEPS = dict(normalize=False, drop_numbers=False, drop_punctuation=False, min_length=1,
+                  lemmatize_pos="nv", phrases=False, no_below=1, no_above=1.0, keep_n=None,
+                  segment=False)
 
-    return prepare_corpus(documents, cache_dir=None, normalize=False, drop_numbers=False,
-                          drop_punctuation=False, min_length=1, lemmatize_pos="nv",
-                          phrases=False, no_below=1, no_above=1.0, keep_n=None, segment=False,
-                          n_jobs=n_jobs)
+
+def timed(fn, *args, **kwargs):
+    """(result, wall seconds, CPU seconds of this process)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--n-jobs", type=int, default=1)
     args = parser.parse_args()
 
-    from topics.preprocess import DEFAULT_TOKEN_PATTERN, resolve_stopwords
+    from topics.preprocess import (DEFAULT_TOKEN_PATTERN, prepare_corpus, resolve_options,
+                                   resolve_stopwords, tokenize_documents)
     from topics.resources import load_lemmatizer
 
     documents = read_corpus(args.corpus)
     stopwords, source = resolve_stopwords("english")
-    t0 = time.perf_counter()
-    lemmatizer = load_lemmatizer()
+    lemmatizer, load_s, _ = timed(load_lemmatizer)
     print(f"{len(documents)} documents; stopwords: {source}; "
-          f"WordNet loaded in {time.perf_counter() - t0:.2f} s (not timed below)")
+          f"WordNet loaded in {load_s:.2f} s (before the timings)")
 
-    t0 = time.perf_counter()
-    expected = baseline(documents, DEFAULT_TOKEN_PATTERN, stopwords, lemmatizer)
-    baseline_s = time.perf_counter() - t0
-    print(f"baseline (plain NLTK loop):  {baseline_s:.2f} s")
-
-    t0 = time.perf_counter()
-    corpus = toolkit(documents, args.n_jobs)
-    toolkit_s = time.perf_counter() - t0
-    print(f"toolkit (prepare_corpus, n_jobs={args.n_jobs}): {toolkit_s:.2f} s")
+    expected, baseline_s, baseline_cpu = timed(
+        baseline, documents, DEFAULT_TOKEN_PATTERN, stopwords, lemmatizer)
+    print(f"baseline, plain NLTK loop:        {baseline_s:6.2f} s wall {baseline_cpu:6.2f} s CPU")
+    stage, tokens_s, tokens_cpu = timed(
+        tokenize_documents, documents, resolve_options(**SAME_STEPS))
+    print(f"toolkit, tokens only:             {tokens_s:6.2f} s wall {tokens_cpu:6.2f} s CPU")
+    corpus, toolkit_s, toolkit_cpu = timed(prepare_corpus, documents, cache_dir=None, **SAME_STEPS)
+    print(f"toolkit, prepare_corpus (+ Dictionary, stats): "
+          f"{toolkit_s:.2f} s wall {toolkit_cpu:.2f} s CPU")
 
     kept = [(d.id, t) for d, t in zip(documents, expected) if t]
-    identical = [i for i, _ in kept] == corpus.doc_ids and [t for _, t in kept] == corpus.texts
+    identical = ([i for i, _ in kept] == corpus.doc_ids and [t for _, t in kept] == corpus.texts
+                 and stage[2] == expected)
     tokens = sum(len(t) for t in corpus.texts)
-    print(f"ratio: {baseline_s / toolkit_s:.1f}x; {tokens} tokens; identical: {identical}")
+    ratio = baseline_s / toolkit_s
+    print(f"ratio (prepare_corpus, wall): {ratio:.1f}x; CPU: {baseline_cpu / toolkit_cpu:.1f}x; "
+          f"tokens only: {baseline_s / tokens_s:.1f}x wall; {tokens} tokens; "
+          f"identical: {identical}")
     print(json.dumps({"baseline_s": round(baseline_s, 3), "toolkit_s": round(toolkit_s, 3),
-                      "ratio": round(baseline_s / toolkit_s, 2), "identical": identical,
-                      "documents": len(documents), "tokens": tokens, "n_jobs": args.n_jobs}))
+                      "ratio": round(ratio, 2), "identical": identical,
+                      "cpu_ratio": round(baseline_cpu / toolkit_cpu, 2),
+                      "tokens_only_s": round(tokens_s, 3), "documents": len(documents),
+                      "tokens": tokens}))
 
 
 if __name__ == "__main__":

@@ -86,16 +86,6 @@ def test_unknown_option_is_rejected():
     assert info.value.key == "preprocess.min_lenght"
 
 
-def test_two_processes_give_the_same_corpus():
-    docs = regime_docs() * 70  # several batches
-    docs = [Document(f"{d.id}-{i}", d.text) for i, d in enumerate(docs)]
-    docs.append(Document("tok", "", tokens=("Regime", "change", "the")))
-    one = prepare_corpus(docs, **FAST)
-    two = prepare_corpus(docs, **FAST, n_jobs=2)
-    assert two == one
-    assert two.key == one.key  # n_jobs does not change the result, nor the key
-
-
 def test_cache_hit_loads_an_equal_corpus_with_its_phrases(tmp_path, caplog):
     report = ReadReport(read=8)
     first = prepare_corpus(regime_docs(), report, cache_dir=tmp_path, **FAST)

@@ -117,7 +117,6 @@ def test_extra_stopwords_are_lowercased_and_applied():
     ({"chunk_min_words": 100, "chunk_max_words": 50}, "preprocess.chunk_max_words", "50"),
     ({"token_pattern": "(a)b"}, "preprocess.token_pattern", "'(a)b'"),
     ({"token_pattern": "[a"}, "preprocess.token_pattern", "'[a'"),
-    ({"n_jobs": 0}, "preprocess.n_jobs", "0"),
     ({"lowercase": "yes"}, "preprocess.lowercase", "'yes'"),
     ({"bigrams": True}, "preprocess.bigrams", "unknown option"),
 ])
@@ -131,4 +130,3 @@ def test_bad_options_name_the_key_and_value(options, key, shown):
 def test_options_round_trip_through_as_dict():
     opts = resolve_options(segment="paragraph", extra_stopwords=["b", "a"], keep_n=None)
     assert resolve_options(**opts.as_dict()) == opts
-    assert "n_jobs" not in opts.key_dict()

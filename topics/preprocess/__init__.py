@@ -7,7 +7,7 @@ Options (keyword-only, the keys of the YAML ``preprocess:`` section; see ``Prepr
 ``min_length``, ``stopwords`` ("english" | "none"), ``extra_stopwords``, ``lemmatize``,
 ``lemmatize_pos`` ("n", "v", "a", "r" or "nv": noun, then verb if unchanged), ``phrases``,
 ``phrase_min_count``, ``phrase_threshold``, ``phrase_scoring`` ("default" | "npmi"),
-``trigrams``, ``no_below``, ``no_above``, ``keep_n``, ``n_jobs``.
+``trigrams``, ``no_below``, ``no_above``, ``keep_n``.
 """
 
 from topics.preprocess.cache import (cache_key, load_prepared, load_preprocessor, prepare_corpus,

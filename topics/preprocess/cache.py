@@ -3,7 +3,7 @@
 A cache entry ``cache_dir/<key>/`` holds ``corpus/`` (``topics.corpus.save_corpus`` files, the
 folder the runner's workers open) and ``preprocessor/`` (options, stopwords, phrase models),
 written together atomically.  ``key`` hashes the documents (``corpus_hash``), the reader's
-report, the options that decide the result, the resolved stopword list, the pipeline version
+report, the options, the resolved stopword list, the pipeline version
 and the gensim and NLTK versions.
 """
 
@@ -44,7 +44,7 @@ def cache_key(content_hash: str, options: PreprocessOptions, stopwords: frozense
     parts = {
         "content": content_hash,
         "report": report.as_dict() if report is not None else None,
-        "options": options.key_dict(),
+        "options": options.as_dict(),
         "stopwords": sorted(stopwords),
         "versions": [PIPELINE_VERSION, gensim.__version__, nltk.__version__],
     }
@@ -141,7 +141,7 @@ def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
     doc_ids, meta, texts, pre = tokenize_documents(documents, opts, stopwords=stopwords)
     extra = {"pipeline_version": PIPELINE_VERSION, "stopwords": pre.stopword_source,
              "phrases_learned": sum(len(m.phrasegrams) for m in pre.phrases),
-             "options": opts.key_dict()}
+             "options": opts.as_dict()}
     corpus = build_corpus(doc_ids, meta, texts, no_below=opts.no_below, no_above=opts.no_above,
                           keep_n=opts.keep_n, report=report, key=key, content_hash=content,
                           extra_stats=extra)

@@ -23,9 +23,6 @@ STOPWORD_LISTS = ("english", "none")
 SEGMENT_MODES = (False, "paragraph")
 PHRASE_SCORINGS = ("default", "npmi")
 
-#: Options that change how the work is done, not its result: left out of the cache key.
-NOT_IN_KEY = ("n_jobs",)
-
 
 @dataclass(frozen=True)
 class PreprocessOptions:
@@ -53,7 +50,6 @@ class PreprocessOptions:
     no_below: int = 2
     no_above: float = 0.5
     keep_n: int | None = 100000
-    n_jobs: int = 1
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -63,10 +59,6 @@ class PreprocessOptions:
         out = dataclasses.asdict(self)
         out["extra_stopwords"] = list(self.extra_stopwords)
         return out
-
-    def key_dict(self) -> dict[str, Any]:
-        """The options that decide the result, for the cache key."""
-        return {k: v for k, v in self.as_dict().items() if k not in NOT_IN_KEY}
 
 
 OPTION_NAMES = tuple(f.name for f in dataclasses.fields(PreprocessOptions))
@@ -130,7 +122,6 @@ def _validate(opts: PreprocessOptions) -> None:
     _check_int(opts, "phrase_min_count", 1)
     _check_int(opts, "no_below", 1)
     _check_int(opts, "keep_n", 1, optional=True)
-    _check_int(opts, "n_jobs", 1)
     if not _check_number(opts.no_above) or not 0 < opts.no_above <= 1:
         _fail("no_above", "a number in (0, 1]", opts.no_above)
     threshold = opts.phrase_threshold

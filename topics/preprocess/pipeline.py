@@ -9,14 +9,10 @@ the vocabulary filters follow in ``topics.corpus.build_corpus``.  Pre-tokenised 
 
 from __future__ import annotations
 
-import functools
 import logging
-import multiprocessing
 import sys
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice
 
 from topics.documents import Document
 from topics.preprocess.options import PreprocessOptions
@@ -29,8 +25,6 @@ logger = logging.getLogger(__name__)
 
 #: Bump when the same options would give different tokens: it is part of the cache key.
 PIPELINE_VERSION = 1
-#: Documents per batch sent to a worker process when ``n_jobs`` > 1.
-BATCH_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -82,53 +76,6 @@ def make_preprocessor(options: PreprocessOptions, *, phrases: tuple = (),
                         pretokenized_words=WordMap(options, words, None), phrases=tuple(phrases))
 
 
-def _batches(docs: Iterable[Document]) -> Iterator[list[Document]]:
-    it = iter(docs)
-    while batch := list(islice(it, BATCH_SIZE)):
-        yield batch
-
-
-@functools.lru_cache(maxsize=4)
-def _worker_words(options: PreprocessOptions, stopwords: frozenset[str]) -> WordMap:
-    """The per-word steps before lemmatising, with their cache, per worker process."""
-    return WordMap(options, stopwords, None)
-
-
-def _worker_batch(args: tuple) -> list[list[str] | None]:
-    """In a worker: every step before lemmatising, for a batch of texts (None: pre-tokenised)."""
-    texts, options, stopwords = args
-    words = _worker_words(options, stopwords)
-    return [None if t is None else words.map_tokens(raw_tokens(t, options)) for t in texts]
-
-
-def _token_stream(pre: Preprocessor, docs: Iterable[Document]
-                  ) -> Iterator[tuple[Document, list[str]]]:
-    """(document, tokens before phrases).  With ``n_jobs`` > 1, forked workers run the steps
-    before lemmatising over batches of documents, and this process lemmatises through its
-    one cache (WordNet is asked once per distinct word in any case)."""
-    if pre.options.n_jobs == 1:
-        for doc in docs:
-            yield doc, pre.document_tokens(doc)
-        return
-    held: deque[list[Document]] = deque()
-
-    def work() -> Iterator[tuple]:
-        for batch in _batches(docs):
-            held.append(batch)
-            yield [d.text if d.tokens is None else None for d in batch], pre.options, pre.stopwords
-
-    lemmas = pre.words.lemmas
-    with multiprocessing.get_context("fork").Pool(pre.options.n_jobs) as pool:
-        for results in pool.imap(_worker_batch, work()):  # in order
-            for doc, tokens in zip(held.popleft(), results):
-                if tokens is None:
-                    yield doc, pre.pretokenized_words.map_tokens(list(doc.tokens))
-                elif lemmas is None:
-                    yield doc, list(map(sys.intern, tokens))
-                else:
-                    yield doc, lemmas.map_tokens(tokens)
-
-
 def tokenize_documents(documents: Iterable[Document], options: PreprocessOptions, *,
                        stopwords: tuple[frozenset[str], str] | None = None
                        ) -> tuple[list[str], list[dict], list[list[str]], Preprocessor]:
@@ -145,7 +92,8 @@ def tokenize_documents(documents: Iterable[Document], options: PreprocessOptions
         docs = segment_documents(docs, min_words=options.chunk_min_words,
                                  max_words=options.chunk_max_words)
     doc_ids, meta, texts = [], [], []
-    for doc, tokens in _token_stream(pre, docs):
+    for doc in docs:
+        tokens = pre.document_tokens(doc)
         doc_ids.append(doc.id)
         meta.append(doc.meta)
         texts.append(tokens)
