@@ -1,6 +1,73 @@
 """topics: a topic-modelling research toolkit.
 
-The notebook API is re-exported here; see the README for examples.
+The notebook API::
+
+    import topics
+    exp = topics.run("configs/seeds.yaml", grid={"num_topics": [8, 12]})  # like `topics run`
+    exp = topics.load_experiment("runs/seeds")
+    exp.results, exp.best("c_npmi", by="num_topics"), exp.topics(run_id), exp.themes(run_id)
+
+    topics.scoring.coherence(topic_sets, texts, measures=("c_v", "c_npmi"), topn=10)
+
+Submodules are imported lazily: ``import topics`` is cheap and has no side effects.
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
 __version__ = "0.1.0"
+
+__all__ = ["load_experiment", "run", "load_config", "__version__"]
+
+
+def load_config(path: str | Path, overrides: list[str] | dict[str, Any] | None = None):
+    """Read and validate a YAML config (see :mod:`topics.config`)."""
+    from topics.config import load_config as _load
+
+    return _load(path, overrides)
+
+
+def load_experiment(path: str | Path):
+    """Open an experiment folder written by ``topics run``: an :class:`~topics.experiment.Experiment`."""
+    from topics.experiment import load_experiment as _load
+
+    return _load(path)
+
+
+def _flatten(overrides: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"grid": {"num_topics": [5]}}`` -> ``{"grid.num_topics": [5]}``."""
+    flat: dict[str, Any] = {}
+    for key, value in overrides.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and key != "themes":
+            flat.update(_flatten(value, path + "."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def run(config_or_path: Any, *, out: str | Path | None = None, progress: bool = False,
+        **overrides: Any):
+    """Run an experiment as ``topics run`` does and return its :class:`Experiment`.
+
+    ``config_or_path`` is a YAML path, a config mapping or a validated ``Config``;
+    ``overrides`` are sections or dotted keys, e.g. ``grid={"num_topics": [5, 10]}`` or
+    ``**{"preprocess.no_below": 3}``.  Errors are raised (``ConfigError``, ``InputError``...),
+    not turned into exit codes.
+    """
+    from topics.config import Config, apply_overrides, validate
+    from topics.config import load_config as _load
+    from topics.workflow import run_experiment
+
+    flat = _flatten(overrides)
+    if isinstance(config_or_path, Config):
+        config = validate(apply_overrides(config_or_path.resolved(), flat),
+                          source=config_or_path.source)
+    elif isinstance(config_or_path, dict):
+        config = validate(apply_overrides(config_or_path, flat))
+    else:
+        config = _load(config_or_path, flat)
+    summary = run_experiment(config, out=out, progress=progress)
+    return load_experiment(summary.folder)
