@@ -59,7 +59,7 @@ class Preprocessor:
 
 
 def raw_tokens(text: str, options: PreprocessOptions) -> list[str]:
-    """The normalisation and tokenising steps (a plain function: worker processes run it)."""
+    """The normalisation and tokenising steps (whitespace split when ``tokenize`` is off)."""
     if options.normalize:
         text = normalize_unicode(text)
     return tokenize(text, options.token_pattern) if options.tokenize else text.split()
