@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -145,3 +146,14 @@ def test_seeds_end_to_end_regime_change_is_a_token(seeds_dir, tmp_path):
     assert len(corpus) > 5 * 5  # the five articles are cut into chunks
     assert {m["parent_id"] for m in corpus.meta} == {d.id for d in documents}
     assert corpus.stats["documents_read"] == 5
+
+
+def test_cache_entry_from_another_version_is_recomputed(tmp_path):
+    first = prepare_corpus(regime_docs(), cache_dir=tmp_path, **FAST)
+    head_path = tmp_path / first.key / "preprocessor" / "preprocessor.json"
+    head = json.loads(head_path.read_text(encoding="utf-8"))
+    head["options"]["retired_option"] = 1
+    head_path.write_text(json.dumps(head), encoding="utf-8")
+    again = prepare_corpus(regime_docs(), cache_dir=tmp_path, **FAST)
+    assert again == first
+    assert again.transform_text("regime change") == ["regime_change"]

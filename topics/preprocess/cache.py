@@ -22,7 +22,7 @@ from typing import Any
 from topics.corpus import (Corpus, build_corpus, corpus_hash, load_corpus, replace_folder,
                            write_corpus_files)
 from topics.documents import Document
-from topics.errors import StoreError
+from topics.errors import ConfigError, StoreError
 from topics.preprocess.options import PreprocessOptions, resolve_options
 from topics.preprocess.phrases import load_phrases, save_phrases
 from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
@@ -75,8 +75,8 @@ def load_preprocessor(folder: str | Path) -> Preprocessor:
                              f"{head['pipeline_version']}, expected {PIPELINE_VERSION}")
         phrases = load_phrases(folder, head["phrase_models"])
         options = resolve_options(**head["options"])
-    except (OSError, ValueError, KeyError) as err:
-        raise StoreError(f"{folder}: cannot read the saved preprocessor ({err!r})") from None
+    except (OSError, ValueError, KeyError, ConfigError) as err:
+        raise StoreError(f"{folder}: cannot read the saved preprocessor ({err})") from None
     stopwords = (frozenset(head["stopwords"]), head["stopword_source"])
     return make_preprocessor(options, phrases=tuple(phrases), stopwords=stopwords)
 

@@ -23,8 +23,9 @@ from topics.preprocess.stopwords import resolve_stopwords
 
 logger = logging.getLogger(__name__)
 
-#: Bump when the same options would give different tokens: it is part of the cache key.
-PIPELINE_VERSION = 1
+#: Bump when the same options would give different tokens or the saved preprocessor changes:
+#: it is part of the cache key.
+PIPELINE_VERSION = 2
 
 
 @dataclass(frozen=True)
