@@ -34,13 +34,17 @@ def topic_top_words(
     n_words = check_positive_int(n_words, "n_words")
     ncols = _ncols(ncols, len(entries))
     nrows = math.ceil(len(entries) / ncols)
-    n_rows_of_bars = min(n_words, max(len(pairs) for _, pairs in entries))
-    fig = new_figure(3.4 * ncols, 0.9 + nrows * (0.9 + 0.24 * n_rows_of_bars))
+    tops = [sorted(pairs, key=lambda p: p[1], reverse=True)[:n_words] for _, pairs in entries]
+    n_rows_of_bars = max(len(top) for top in tops)
+    longest = max(len(shorten(w, 22)) for top in tops for w, _ in top)
+    label_inches = 0.2 + 0.078 * longest  # 9-point words are about 0.075 inch a character
+    fig = new_figure(ncols * (label_inches + 2.4) + 0.2,
+                     0.9 + nrows * (0.9 + 0.24 * n_rows_of_bars))
     fig.suptitle(title)
     axes = fig.subplots(nrows, ncols, squeeze=False)
-    for k, (tid, pairs) in enumerate(entries):
+    _fixed_layout(fig, nrows, ncols, label_inches=label_inches)
+    for k, ((tid, _), top) in enumerate(zip(entries, tops)):
         ax = axes[k // ncols][k % ncols]
-        top = sorted(pairs, key=lambda p: p[1], reverse=True)[:n_words]
         words = [shorten(w, 22) for w, _ in top]
         weights = np.array([w for _, w in top], dtype="float64")
         ax.barh(np.arange(len(top)), weights, color=colour(k), height=0.75)
@@ -86,6 +90,21 @@ def _names(topic_names: Any, ids: list[Any]) -> dict[Any, str]:
     if len(topic_names) != len(ids):
         raise ConfigError("topic_names", f"has {len(topic_names)} names for {len(ids)} topics")
     return {tid: str(n) for tid, n in zip(ids, topic_names) if n is not None}
+
+
+def _fixed_layout(fig: Figure, nrows: int, ncols: int, *, label_inches: float) -> None:
+    """Margins and gaps in inches (room for the word labels left of each panel, its title
+    above and its axis below) instead of constrained layout, which measures every label of
+    every panel at each draw and is slow for many panels."""
+    width, height = fig.get_size_inches()
+    fig.set_layout_engine(None)
+    left, right, top, bottom = label_inches, 0.2, 0.75, 0.45
+    gap_x, gap_y = label_inches + 0.2, 0.8
+    axis_w = (width - left - right - (ncols - 1) * gap_x) / ncols
+    axis_h = (height - top - bottom - (nrows - 1) * gap_y) / nrows
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                        bottom=bottom / height, wspace=gap_x / max(axis_w, 0.1),
+                        hspace=gap_y / max(axis_h, 0.1))
 
 
 def _ncols(ncols: int | None, n: int) -> int:

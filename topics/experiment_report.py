@@ -1,0 +1,282 @@
+"""``report.html`` of an experiment folder: its results, figures, pyLDAvis pages and themes.
+
+:func:`build_report` reads the folder back (:func:`topics.experiment.load_experiment`), draws
+the figures into ``figures/`` (SVG) and writes the page with
+:func:`topics.report.write_report`.  It runs at the end of every ``topics run``, so it loads
+only the models it draws (the best run by c_npmi, and the best run of each engine) and skips
+every figure the experiment has no data for: no completed run, no ``themes:`` section, no
+dates, no ``source``/``label`` metadata, a single engine.
+
+A figure that cannot be drawn (a damaged model folder, a missing corpus cache) is left out
+with a warning in the log; the rest of the report is still written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from topics import themes as th
+from topics.experiment import Experiment, load_experiment
+from topics.report import write_report
+from topics.viz import (coherence_vs_k, doc_theme_heatmap, save_figure, theme_by_field,
+                        theme_over_time, topic_similarity, topic_top_words)
+
+log = logging.getLogger(__name__)
+
+FIGURES_DIR = "figures"
+PRIMARY = "c_npmi"
+FIELDS = ("source", "label")
+FORMATS = ("svg",)  # the page shows SVG; one format keeps the report to a few seconds
+TOP_DOCUMENTS = 10
+MIN_SHARE = 0.05
+
+
+def build_report(folder: Path) -> Path:
+    """(Re)write ``folder/report.html`` and the figures under ``folder/figures``; its path."""
+    exp = load_experiment(folder)
+    results = exp.results
+    done = completed(results)
+    measures = list(exp.config.get("scoring", {}).get("measures") or [PRIMARY])
+    measure = primary_measure(done, measures)
+    best = best_run(done, measure)
+    fig_dir = exp.folder / FIGURES_DIR
+    figures: dict[str, list[Path]] = {}
+    for m in [*measures, "diversity"]:
+        _add(figures, f"{m} against K", _attempt(f"{m} against K", coherence_figure, done, m,
+                                                fig_dir))
+    if best is not None:
+        _add(figures, f"Top words of the best run by {measure} ({best})",
+             _attempt("top words", top_words_figure, exp, best, fig_dir))
+    theme_part = _attempt("themes", theme_section, exp, best, fig_dir)
+    theme_figures, theme_table, evidence = theme_part or ({}, None, None)
+    figures.update(theme_figures)
+    pair = best_per_engine(done, measure)
+    if len(pair) == 2:
+        _add(figures, f"Topic similarity: best gensim vs best tomotopy run by {measure}",
+             _attempt("topic similarity", similarity_figure, exp, pair, fig_dir))
+    return write_report(
+        exp.folder, title=f"Topic modelling report: {exp.config.get('name', exp.folder.name)}",
+        results=results_table(results), figures=figures,
+        ldavis_pages=ldavis_pages(exp.folder, results), themes=theme_table, evidence=evidence,
+        corpus_stats=exp.manifest.get("corpus_stats") or {}, manifest=exp.manifest)
+
+
+# ---------------------------------------------------------------- choosing runs
+def completed(results: pd.DataFrame) -> pd.DataFrame:
+    """The completed runs of a results table (empty when there are none)."""
+    if results.empty or "status" not in results.columns:
+        return results.iloc[0:0]
+    return results[results["status"] == "done"]
+
+
+def primary_measure(done: pd.DataFrame, measures: list[str]) -> str | None:
+    """c_npmi when scored, else the first configured measure with values, else None."""
+    for m in [PRIMARY, *measures]:
+        if m in done.columns and pd.to_numeric(done[m], errors="coerce").notna().any():
+            return m
+    return None
+
+
+def best_run(done: pd.DataFrame, measure: str | None) -> str | None:
+    """The run id with the highest ``measure`` (the first completed run without one)."""
+    if done.empty:
+        return None
+    if measure is None:
+        return str(done["run_id"].iloc[0])
+    values = pd.to_numeric(done[measure], errors="coerce")
+    return str(done.loc[values.idxmax(), "run_id"])
+
+
+def best_per_engine(done: pd.DataFrame, measure: str | None) -> dict[str, str]:
+    """Engine -> its best run by ``measure``, for the gensim and tomotopy runs present."""
+    if done.empty or "engine" not in done.columns:
+        return {}
+    out = {}
+    for engine in ("gensim", "tomotopy"):
+        run = best_run(done[done["engine"] == engine], measure)
+        if run is not None:
+            out[engine] = run
+    return out
+
+
+# ---------------------------------------------------------------- tables and links
+def results_table(results: pd.DataFrame) -> pd.DataFrame:
+    """All runs, parameters then metrics, sorted by engine, K and seed; empty columns dropped."""
+    if results.empty:
+        return results
+    keys = [c for c in ("engine", "num_topics", "seed") if c in results.columns]
+    table = results.sort_values(keys, kind="stable") if keys else results
+    return table.dropna(axis=1, how="all").reset_index(drop=True)
+
+
+def run_label(row: pd.Series) -> str:
+    """``tomotopy K=6 seed=0 (guided)`` for a results row."""
+    label = f"{row.get('engine', '?')} K={row.get('num_topics', '?')} seed={row.get('seed', '?')}"
+    return label + (" (guided)" if row.get("guided") is True else "")
+
+
+def ldavis_pages(folder: Path, results: pd.DataFrame) -> dict[str, Path]:
+    """Every ``ldavis/*.html`` page, named by its run's parameters, in results order."""
+    pages = {p.stem: p for p in sorted((folder / "ldavis").glob("*.html"))}
+    rows = {r["run_id"]: r for _, r in results_table(results).iterrows()} if len(results) else {}
+    order = [rid for rid in rows if rid in pages] + sorted(set(pages) - set(rows))
+    return {(f"{run_label(rows[rid])}: {rid}" if rid in rows else rid): Path("ldavis") / pages[rid].name
+            for rid in order}
+
+
+# ---------------------------------------------------------------- figures
+def coherence_figure(done: pd.DataFrame, measure: str, fig_dir: Path) -> list[Path] | None:
+    """``measure`` against K per engine (guided runs as their own line); None without values."""
+    if measure not in done.columns or not pd.to_numeric(done[measure], errors="coerce").notna().any():
+        return None
+    data = done.copy()
+    if "guided" in data.columns:
+        guided = data["guided"].eq(True)
+        data.loc[guided, "engine"] = data.loc[guided, "engine"].astype(str) + " guided"
+    return _save(coherence_vs_k(data, measure), fig_dir / f"coherence_{measure}")
+
+
+def top_words_figure(exp: Experiment, run_id: str, fig_dir: Path) -> list[Path]:
+    """The run's top words (ranked as the config's ``topwords`` says), bars of p(word|topic)."""
+    out = exp.model(run_id)
+    index = {w: i for i, w in enumerate(out.vocab)}
+    ranked = exp.topics(run_id)
+    entries = {k: [(w, float(out.topic_word[k, index[w]])) for w in group["word"]]
+               for k, group in ranked.groupby("topic", sort=True)}
+    method = exp.config.get("topwords", {}).get("method", "probability")
+    fig = topic_top_words(entries, topic_names=list(out.topic_names or []) or None,
+                          title=f"Top words of run {run_id} (chosen by {method})",
+                          weight_label="p(word | topic)")
+    return _save(fig, fig_dir / "top_words_best")
+
+
+def similarity_figure(exp: Experiment, pair: dict[str, str], fig_dir: Path) -> list[Path]:
+    """Cosine similarity of the two runs' topics, matched one to one."""
+    a, b = exp.model(pair["gensim"]), exp.model(pair["tomotopy"])
+    fig = topic_similarity(a.topic_word, b.topic_word, metric="cosine",
+                           label_a=f"gensim {pair['gensim']}", label_b=f"tomotopy {pair['tomotopy']}")
+    return _save(fig, fig_dir / "topic_similarity_engines")
+
+
+# ---------------------------------------------------------------- themes
+def parent_documents(exp: Experiment) -> pd.DataFrame:
+    """Metadata of the documents themes are scored on: parents when the corpus is chunked."""
+    docs = exp.documents()
+    if "parent_id" not in docs.columns:
+        return docs
+    parents = docs.groupby("parent_id", sort=False).first()
+    parents.index.name = "id"
+    return parents.drop(columns=[c for c in ("chunk",) if c in parents.columns])
+
+
+def theme_section(exp: Experiment, run_id: str | None, fig_dir: Path):
+    """(figures, themes table, evidence per theme) for ``run_id``; None without ``themes:``.
+
+    Without a completed run there is only the table of themes and their missing seeds."""
+    lexicon = exp.config.get("themes") or {}
+    if not lexicon:
+        return None
+    resolved = th.resolve_themes(lexicon, transform=exp.corpus.transform_text,
+                                 vocab=exp.corpus.vocab)
+    if run_id is None:
+        return {}, themes_table(lexicon, resolved, None), None
+    scores = exp.themes(run_id)
+    meta = parent_documents(exp).reindex(scores.scores.index)
+    figures = theme_figures(scores.scores, meta, run_id, fig_dir)
+    table = themes_table(lexicon, resolved, scores.affinity)
+    titles = meta["title"] if "title" in meta.columns else pd.Series(dtype=object)
+    evidence = {theme: theme_top_documents(theme, scores.scores, scores.evidence, titles)
+                for theme in scores.scores.columns}
+    return figures, table, evidence
+
+
+def theme_figures(scores: pd.DataFrame, meta: pd.DataFrame, run_id: str,
+                  fig_dir: Path) -> dict[str, list[Path]]:
+    """Document x theme heatmap, theme over time (dated documents), theme share by field."""
+    figures: dict[str, list[Path]] = {}
+    titles = meta["title"] if "title" in meta.columns else None
+    _add(figures, f"Theme scores (lift) per document, run {run_id}",
+         _attempt("theme heatmap", lambda: _save(
+             doc_theme_heatmap(scores, titles, title=f"Theme lift per document (run {run_id})"),
+             fig_dir / "doc_theme_heatmap")))
+    dates = _dates(meta)
+    if dates is not None:
+        _add(figures, f"Themes over time, run {run_id}",
+             _attempt("themes over time", lambda: _save(
+                 theme_over_time(scores, dates, period(dates)), fig_dir / "theme_over_time")))
+    for name in FIELDS:
+        if name in meta.columns and meta[name].notna().any():
+            _add(figures, f"Theme share by {name}, run {run_id}",
+                 _attempt(f"theme share by {name}", lambda n=name: _save(
+                     theme_by_field(scores, meta[n], n), fig_dir / f"theme_by_{n}")))
+    return figures
+
+
+def _dates(meta: pd.DataFrame) -> pd.Series | None:
+    if "date" not in meta.columns:
+        return None
+    dates = pd.to_datetime(meta["date"].astype("string"), errors="coerce", format="mixed")
+    return dates if dates.notna().any() else None
+
+
+def period(dates: pd.Series) -> str:
+    """A period alias giving a readable number of periods for the dates' span."""
+    span = (dates.max() - dates.min()).days
+    return "W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365 else "Y"
+
+
+def themes_table(lexicon: dict, resolved: th.ResolvedThemes,
+                 affinity: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per theme: its seeds, the vocabulary words they matched, the seeds missing
+    from the vocabulary, and (given the affinity) the topics carrying most of its words."""
+    rows = []
+    for theme in resolved.themes:
+        row = {"theme": theme.name, "seeds": list(lexicon.get(theme.name, [])),
+               "vocabulary words": list(theme.words), "missing seeds": list(theme.missing_seeds)}
+        if affinity is not None:
+            strongest = affinity[theme.name].sort_values(ascending=False, kind="stable").head(3)
+            row["main topics (theme word mass)"] = [f"{t} ({v:.3f})" for t, v in strongest.items()]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def theme_top_documents(theme: str, scores: pd.DataFrame, evidence: pd.DataFrame,
+                        titles: pd.Series) -> pd.DataFrame:
+    """The theme's top documents by lift among those above the corpus average (lift >= 1),
+    each with the topics carrying at least ``MIN_SHARE`` of its theme mass (their share of it)
+    and the theme's most probable words in those topics."""
+    top = scores[theme].sort_values(ascending=False, kind="stable")
+    top = top[top >= 1.0].head(TOP_DOCUMENTS)
+    rows = evidence[(evidence["theme"] == theme) & (evidence["share"] >= MIN_SHARE)]
+    carried = {doc: "; ".join(f"{r.topic} ({r.share:.0%}): {', '.join(r.words)}"
+                              for r in group.itertuples())
+               for doc, group in rows.groupby("doc_id", sort=False)}
+    return pd.DataFrame({"document": top.index.astype(str),
+                         "title": [titles.get(d, "") for d in top.index],
+                         "lift": top.to_numpy(),
+                         "topics (share of the theme mass): theme words":
+                             [carried.get(d, "") for d in top.index]})
+
+
+# ---------------------------------------------------------------- helpers
+def _attempt(what: str, draw: Callable, *args: Any) -> Any:
+    """``draw(*args)``, or None with a warning when it fails (the report goes on)."""
+    try:
+        return draw(*args)
+    except Exception as err:  # noqa: BLE001 - one missing figure must not lose the report
+        log.warning("report: left out %s: %s: %s", what, type(err).__name__, err)
+        return None
+
+
+def _save(fig, path: Path) -> list[Path]:
+    return save_figure(fig, path, formats=FORMATS)
+
+
+def _add(figures: dict, caption: str, paths: list[Path] | None) -> None:
+    if paths:
+        figures[caption] = paths
