@@ -157,3 +157,16 @@ def test_cache_entry_from_another_version_is_recomputed(tmp_path):
     again = prepare_corpus(regime_docs(), cache_dir=tmp_path, **FAST)
     assert again == first
     assert again.transform_text("regime change") == ["regime_change"]
+
+
+@pytest.mark.parametrize("options", [FAST, {**FAST, "trigrams": True},
+                                     {**FAST, "phrase_scoring": "npmi", "phrase_threshold": 0.1}])
+def test_loading_a_saved_entry_logs_no_warning(tmp_path, caplog, options):
+    first = prepare_corpus(regime_docs(), cache_dir=tmp_path, **options)
+    assert first.preprocessor.phrases  # there are phrase models to save and load
+    with caplog.at_level(logging.INFO):
+        loaded = load_prepared(tmp_path / first.key)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    for text in ("Regime change!", "regime without change", "the foreign regime change plot"):
+        assert loaded.transform_text(text) == first.transform_text(text)
+    assert loaded == first

@@ -26,6 +26,8 @@ def learn_phrases(texts: Sequence[list[str]], *, min_count: int, threshold: floa
         model = Phrases(stream, min_count=min_count, threshold=threshold, scoring=scoring,
                         max_vocab_size=MAX_VOCAB_SIZE, delimiter=DELIMITER)
         frozen = model.freeze()
+        # gensim's freeze() drops the count its load() expects (it warns when missing)
+        frozen.corpus_word_count = model.corpus_word_count
         del model  # the full counts are not needed any more
         logger.info("learned %d phrases", len(frozen.phrasegrams))
         models.append(frozen)

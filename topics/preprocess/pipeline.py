@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 #: Bump when the same options would give different tokens or the saved preprocessor changes:
 #: it is part of the cache key.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 
 @dataclass(frozen=True)
