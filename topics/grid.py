@@ -3,7 +3,8 @@
 Every list-valued field under ``grid:`` is an axis; the grid is the cartesian product of the
 axes (in sorted key order) times the ``seeds``.  Parameters an engine does not use are left
 out of its runs (a ``passes`` axis does not multiply tomotopy runs), and each run's id is a
-hash of its resolved parameters and the corpus key: the same config names the same runs.
+hash of its resolved parameters and the corpus key (and, for guided runs, of the themes that
+anchor them): the same config names the same runs.
 """
 
 from __future__ import annotations
@@ -48,17 +49,25 @@ class RunSpec:
         return tuple(sorted(d.items()))
 
 
-def run_id(params: Mapping[str, Any], corpus_key: str) -> str:
-    payload = json.dumps({"params": dict(params), "corpus": corpus_key}, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+def run_id(params: Mapping[str, Any], corpus_key: str,
+           themes: Mapping[str, list[str]] | None = None) -> str:
+    """The 12-hex-digit id of a run: a hash of its parameters, corpus key and themes."""
+    payload: dict[str, Any] = {"params": dict(params), "corpus": corpus_key}
+    if themes is not None:
+        payload["themes"] = {name: list(words) for name, words in themes.items()}
+    text = json.dumps(payload, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def expand_grid(grid: Mapping[str, list], *, corpus_key: str,
-                engine_params: Mapping[str, Mapping[str, Any]]) -> list[RunSpec]:
+                engine_params: Mapping[str, Mapping[str, Any]],
+                themes: Mapping[str, list[str]] | None = None) -> list[RunSpec]:
     """Expand a validated ``grid`` section into :class:`RunSpec` s, deterministically.
 
     ``engine_params`` maps each engine to its parameter defaults (``topics.engines``);
-    a grid value of None means that default.
+    a grid value of None means that default.  ``themes`` (theme name -> seed words, the
+    config's ``themes:``) enter the ids of guided runs, so that changed themes name new runs
+    instead of being taken for runs already completed; unguided ids do not depend on them.
     """
     axes = sorted(k for k in grid if k != "seeds")
     specs: dict[str, RunSpec] = {}
@@ -68,18 +77,20 @@ def expand_grid(grid: Mapping[str, list], *, corpus_key: str,
         params = {k: (point[k] if point.get(k) is not None else v)
                   for k, v in sorted(defaults.items())}
         for seed in grid["seeds"]:
-            spec = _spec(point, params, seed, corpus_key)
+            spec = _spec(point, params, seed, corpus_key, themes)
             specs.setdefault(spec.run_id, spec)
     return sorted(specs.values(), key=lambda s: (s.engine, s.num_topics, s.point, s.seed))
 
 
-def _spec(point: dict, params: dict, seed: int, corpus_key: str) -> RunSpec:
+def _spec(point: dict, params: dict, seed: int, corpus_key: str,
+          themes: Mapping[str, list[str]] | None) -> RunSpec:
     guided = bool(point.get("guided", False))
     spec = RunSpec(run_id="", engine=point["engine"], num_topics=int(point["num_topics"]),
                    seed=int(seed), params=params, guided=guided,
                    guided_boost=point.get("guided_boost") if guided else None,
                    corpus_key=corpus_key)
-    return RunSpec(**{**spec.__dict__, "run_id": run_id(spec.as_dict(), corpus_key)})
+    key = run_id(spec.as_dict(), corpus_key, themes if guided else None)
+    return RunSpec(**{**spec.__dict__, "run_id": key})
 
 
 def seed_groups(specs: list[RunSpec]) -> dict[tuple, list[RunSpec]]:

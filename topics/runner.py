@@ -5,22 +5,26 @@ dictionary and Matrix Market files), trains one model, saves it, writes its pyLD
 returns its top words.  The parent process scores each finished run with one shared
 coherence accumulator and records its row in the store in one transaction, so a grid killed
 half-way keeps every run that had finished, and the next invocation runs only the rest.
-A run that raises is recorded as failed with its error and does not stop the others.
+A run that raises, or whose worker process dies, is recorded as failed with its error and
+does not stop the others.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
 import os
+import signal
 import socket
+import tempfile
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Generator, Iterator
 
 from topics.grid import RunSpec
 
@@ -71,7 +75,7 @@ def run_one(task: RunTask) -> RunResult:
     started = time.time()
     spec = task.spec
     try:
-        from topics import engines, topwords
+        from topics import engines
 
         corpus = _open_corpus(task.corpus_dir)
         prior, names = _guided_prior(task, corpus) if spec.guided else (None, None)
@@ -126,68 +130,129 @@ def _write_ldavis(output, path: Path) -> None:
 def iter_local(tasks: list[RunTask], n_jobs: int) -> Iterator[RunResult]:
     """Run tasks on a process pool, yielding results as they finish.
 
-    A worker that dies (killed, out of memory) breaks the pool: its in-flight runs are
-    reported as failed and the remaining ones go on in a fresh pool.
+    Every run trains in a worker process, so an engine that crashes the interpreter (a C++
+    abort, a segfault, the out-of-memory killer) fails its run and nothing else.  A dying
+    worker breaks the whole pool: the runs that had started then are rerun one at a time in
+    a process of their own (the one that dies again is recorded as failed, with its exit
+    signal), and the runs that had not started go on in a fresh pool.
     """
     pending = list(tasks)
-    while pending:
-        with ProcessPoolExecutor(max_workers=max(1, n_jobs)) as pool:
-            futures: dict[Future, RunTask] = {pool.submit(run_one, t): t for t in pending}
-            pending = []
-            broken = False
-            while futures:
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    task = futures.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        pending.append(task)
-            if broken:
-                yield from _fail_one(pending)
-                pending = pending[1:]
+    with tempfile.TemporaryDirectory(prefix="topics-started-") as marks:
+        while pending:
+            unfinished = yield from _pool_round(pending, n_jobs, marks)
+            started = {t.spec.run_id for t in unfinished if Path(marks, t.spec.run_id).exists()}
+            started = started or {t.spec.run_id for t in unfinished}
+            for task in unfinished:
+                if task.spec.run_id in started:
+                    yield _isolated(task)
+            pending = [t for t in unfinished if t.spec.run_id not in started]
 
 
-def _fail_one(pending: list[RunTask]) -> Iterator[RunResult]:
-    """After a worker died, blame the first of its in-flight runs so a crashing run cannot
-    loop forever; the others are retried."""
-    if pending:
-        now = time.time()
-        yield RunResult(pending[0].spec.run_id, "failed", "worker process died during the run",
-                        now, now, None, None, host=socket.gethostname())
+def _run_marked(task: RunTask, marks: str) -> RunResult:
+    """``run_one`` in a pool worker, leaving a mark that the run has started."""
+    Path(marks, task.spec.run_id).touch()
+    return run_one(task)
+
+
+def _pool_round(tasks: list[RunTask], n_jobs: int,
+                marks: str) -> Generator[RunResult, None, list[RunTask]]:
+    """Yield the results of one pool; return the tasks left unfinished by a broken pool."""
+    broken: set[str] = set()
+    pool = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, len(tasks))))
+    try:
+        futures = {pool.submit(_run_marked, t, marks): t for t in tasks}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                broken.add(futures[future].spec.run_id)
+                continue
+            yield result
+    finally:  # stopped early (an exception, a closed generator): drop the queued runs
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [t for t in tasks if t.spec.run_id in broken]
+
+
+def _isolated(task: RunTask) -> RunResult:
+    """Run one task alone in a child process; its death becomes a failed result."""
+    context = multiprocessing.get_context()
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_send_result, args=(task, send))  # not daemonic:
+    # LdaMulticore (gensim, workers > 1) starts processes of its own
+    process.start()
+    send.close()
+    try:
+        result = receive.recv()
+    except EOFError:
+        result = None
+    finally:
+        receive.close()
+        process.join()
+    if result is not None:
+        return result
+    now = time.time()
+    return RunResult(task.spec.run_id, "failed",
+                     f"worker process died during the run ({_exit_reason(process.exitcode)})",
+                     now, now, None, None, host=socket.gethostname())
+
+
+def _send_result(task: RunTask, send) -> None:
+    send.send(run_one(task))
+    send.close()
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 def iter_dask(tasks: list[RunTask], *, address: str | None, n_jobs: int) -> Iterator[RunResult]:
-    """Run tasks on a Dask distributed cluster: ``address`` or a LocalCluster here.
+    """Run tasks on a Dask distributed cluster: ``address`` or a LocalCluster on 127.0.0.1.
 
-    Workers must see the experiment folder at the same path (a shared file system).
+    Workers must see the experiment folder at the same path (a shared file system).  A run
+    whose task fails on the cluster (e.g. ``KilledWorker``: it took its workers down each
+    time Dask retried it) is recorded as failed with Dask's error.
     """
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, LocalCluster, as_completed as dask_completed
 
     cluster = None
     if address is None:
-        cluster = LocalCluster(n_workers=max(1, n_jobs), threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
+        cluster = LocalCluster(n_workers=max(1, min(n_jobs, len(tasks))), threads_per_worker=1,
+                               processes=True, host="127.0.0.1", dashboard_address=None)
     try:
         with Client(address or cluster) as client:
-            futures = [client.submit(run_one, t, key=f"run-{t.spec.run_id}", pure=False)
-                       for t in tasks]
-            for future in as_completed(futures):
-                yield future.result()
+            futures = {client.submit(run_one, t, key=f"run-{t.spec.run_id}", pure=False): t
+                       for t in tasks}
+            for future in dask_completed(futures):
+                try:
+                    yield future.result()
+                except Exception as err:  # noqa: BLE001 - a lost run is data, not a crash
+                    yield _dask_failure(futures[future], err)
     finally:
         if cluster is not None:
             cluster.close()
 
 
+def _dask_failure(task: RunTask, err: Exception) -> RunResult:
+    now = time.time()
+    message = f"dask: {type(err).__name__}: {err}".splitlines()[0][:500]
+    return RunResult(task.spec.run_id, "failed", message, now, now, None, None)
+
+
 def execute(tasks: list[RunTask], *, executor: str = "local", n_jobs: int | None = None,
             address: str | None = None) -> Iterator[RunResult]:
-    """Yield a result per task as runs finish, in completion order."""
+    """Yield a result per task as runs finish, in completion order.
+
+    ``executor`` is ``local`` (a process pool of ``n_jobs`` workers, default: the number of
+    cores; every run trains in a worker, also with ``n_jobs=1``) or ``dask``.
+    """
     n_jobs = n_jobs or os.cpu_count() or 1
     if not tasks:
         return iter(())
     if executor == "dask":
         return iter_dask(tasks, address=address, n_jobs=n_jobs)
-    if n_jobs == 1 or len(tasks) == 1:
-        return (run_one(t) for t in tasks)
     return iter_local(tasks, n_jobs)
