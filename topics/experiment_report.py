@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from topics import themes as th
 from topics.experiment import Experiment, load_experiment
@@ -44,21 +45,19 @@ def build_report(folder: Path) -> Path:
     measures = list(exp.config.get("scoring", {}).get("measures") or [PRIMARY])
     measure = primary_measure(done, measures)
     best = best_run(done, measure)
-    fig_dir = exp.folder / FIGURES_DIR
     figures: dict[str, list[Path]] = {}
+    add = _collector(figures, exp.folder / FIGURES_DIR)
     for m in [*measures, "diversity"]:
-        _add(figures, f"{m} against K", _attempt(f"{m} against K", coherence_figure, done, m,
-                                                fig_dir))
+        add(f"coherence_{m}", f"{m} against K", coherence_figure, done, m)
     if best is not None:
-        _add(figures, f"Top words of the best run by {measure} ({best})",
-             _attempt("top words", top_words_figure, exp, best, fig_dir))
-    theme_part = _attempt("themes", theme_section, exp, best, fig_dir)
-    theme_figures, theme_table, evidence = theme_part or ({}, None, None)
-    figures.update(theme_figures)
+        add("top_words_best", f"Top words of the best run by {measure} ({best})",
+            top_words_figure, exp, best)
+    theme_part = _attempt("themes", theme_section, exp, best, add)
+    theme_table, evidence = theme_part or (None, None)
     pair = best_per_engine(done, measure)
     if len(pair) == 2:
-        _add(figures, f"Topic similarity: best gensim vs best tomotopy run by {measure}",
-             _attempt("topic similarity", similarity_figure, exp, pair, fig_dir))
+        add("topic_similarity_engines", f"Topic similarity: best gensim vs best tomotopy run "
+            f"by {measure}", similarity_figure, exp, pair["gensim"], pair["tomotopy"])
     return write_report(
         exp.folder, title=f"Topic modelling report: {exp.config.get('name', exp.folder.name)}",
         results=results_table(results), figures=figures,
@@ -130,7 +129,7 @@ def ldavis_pages(folder: Path, results: pd.DataFrame) -> dict[str, Path]:
 
 
 # ---------------------------------------------------------------- figures
-def coherence_figure(done: pd.DataFrame, measure: str, fig_dir: Path) -> list[Path] | None:
+def coherence_figure(done: pd.DataFrame, measure: str) -> Figure | None:
     """``measure`` against K per engine (guided runs as their own line); None without values."""
     if measure not in done.columns or not pd.to_numeric(done[measure], errors="coerce").notna().any():
         return None
@@ -138,10 +137,10 @@ def coherence_figure(done: pd.DataFrame, measure: str, fig_dir: Path) -> list[Pa
     if "guided" in data.columns:
         guided = data["guided"].eq(True)
         data.loc[guided, "engine"] = data.loc[guided, "engine"].astype(str) + " guided"
-    return _save(coherence_vs_k(data, measure), fig_dir / f"coherence_{measure}")
+    return coherence_vs_k(data, measure)
 
 
-def top_words_figure(exp: Experiment, run_id: str, fig_dir: Path) -> list[Path]:
+def top_words_figure(exp: Experiment, run_id: str) -> Figure:
     """The run's top words (ranked as the config's ``topwords`` says), bars of p(word|topic)."""
     out = exp.model(run_id)
     index = {w: i for i, w in enumerate(out.vocab)}
@@ -152,15 +151,14 @@ def top_words_figure(exp: Experiment, run_id: str, fig_dir: Path) -> list[Path]:
     fig = topic_top_words(entries, topic_names=list(out.topic_names or []) or None,
                           title=f"Top words of run {run_id} (chosen by {method})",
                           weight_label="p(word | topic)")
-    return _save(fig, fig_dir / "top_words_best")
+    return fig
 
 
-def similarity_figure(exp: Experiment, pair: dict[str, str], fig_dir: Path) -> list[Path]:
-    """Cosine similarity of the two runs' topics, matched one to one."""
-    a, b = exp.model(pair["gensim"]), exp.model(pair["tomotopy"])
-    fig = topic_similarity(a.topic_word, b.topic_word, metric="cosine",
-                           label_a=f"gensim {pair['gensim']}", label_b=f"tomotopy {pair['tomotopy']}")
-    return _save(fig, fig_dir / "topic_similarity_engines")
+def similarity_figure(exp: Experiment, run_a: str, run_b: str) -> Figure:
+    """Cosine similarity of two runs' topics, matched one to one (best matches first)."""
+    a, b = exp.model(run_a), exp.model(run_b)
+    return topic_similarity(a.topic_word, b.topic_word, metric="cosine",
+                            label_a=f"{a.engine} {run_a}", label_b=f"{b.engine} {run_b}")
 
 
 # ---------------------------------------------------------------- themes
@@ -174,47 +172,39 @@ def parent_documents(exp: Experiment) -> pd.DataFrame:
     return parents.drop(columns=[c for c in ("chunk",) if c in parents.columns])
 
 
-def theme_section(exp: Experiment, run_id: str | None, fig_dir: Path):
-    """(figures, themes table, evidence per theme) for ``run_id``; None without ``themes:``.
-
-    Without a completed run there is only the table of themes and their missing seeds."""
+def theme_section(exp: Experiment, run_id: str | None, add: Callable):
+    """(themes table, evidence per theme) for ``run_id``, its figures passed to ``add``;
+    None without ``themes:``.  Without a completed run: the themes and their missing seeds."""
     lexicon = exp.config.get("themes") or {}
     if not lexicon:
         return None
     resolved = th.resolve_themes(lexicon, transform=exp.corpus.transform_text,
                                  vocab=exp.corpus.vocab)
     if run_id is None:
-        return {}, themes_table(lexicon, resolved, None), None
+        return themes_table(lexicon, resolved, None), None
     scores = exp.themes(run_id)
     meta = parent_documents(exp).reindex(scores.scores.index)
-    figures = theme_figures(scores.scores, meta, run_id, fig_dir)
+    theme_figures(scores.scores, meta, run_id, add)
     table = themes_table(lexicon, resolved, scores.affinity)
     titles = meta["title"] if "title" in meta.columns else pd.Series(dtype=object)
     evidence = {theme: theme_top_documents(theme, scores.scores, scores.evidence, titles)
                 for theme in scores.scores.columns}
-    return figures, table, evidence
+    return table, evidence
 
 
-def theme_figures(scores: pd.DataFrame, meta: pd.DataFrame, run_id: str,
-                  fig_dir: Path) -> dict[str, list[Path]]:
+def theme_figures(scores: pd.DataFrame, meta: pd.DataFrame, run_id: str, add: Callable) -> None:
     """Document x theme heatmap, theme over time (dated documents), theme share by field."""
-    figures: dict[str, list[Path]] = {}
     titles = meta["title"] if "title" in meta.columns else None
-    _add(figures, f"Theme scores (lift) per document, run {run_id}",
-         _attempt("theme heatmap", lambda: _save(
-             doc_theme_heatmap(scores, titles, title=f"Theme lift per document (run {run_id})"),
-             fig_dir / "doc_theme_heatmap")))
+    add("doc_theme_heatmap", f"Theme scores (lift) per document, run {run_id}",
+        doc_theme_heatmap, scores, titles, title=f"Theme lift per document (run {run_id})")
     dates = _dates(meta)
     if dates is not None:
-        _add(figures, f"Themes over time, run {run_id}",
-             _attempt("themes over time", lambda: _save(
-                 theme_over_time(scores, dates, period(dates)), fig_dir / "theme_over_time")))
+        add("theme_over_time", f"Themes over time, run {run_id}", theme_over_time, scores,
+            dates, period(dates))
     for name in FIELDS:
         if name in meta.columns and meta[name].notna().any():
-            _add(figures, f"Theme share by {name}, run {run_id}",
-                 _attempt(f"theme share by {name}", lambda n=name: _save(
-                     theme_by_field(scores, meta[n], n), fig_dir / f"theme_by_{n}")))
-    return figures
+            add(f"theme_by_{name}", f"Theme share by {name}, run {run_id}", theme_by_field,
+                scores, meta[name], name)
 
 
 def _dates(meta: pd.DataFrame) -> pd.Series | None:
@@ -264,19 +254,21 @@ def theme_top_documents(theme: str, scores: pd.DataFrame, evidence: pd.DataFrame
 
 
 # ---------------------------------------------------------------- helpers
-def _attempt(what: str, draw: Callable, *args: Any) -> Any:
-    """``draw(*args)``, or None with a warning when it fails (the report goes on)."""
+def _attempt(what: str, draw: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``draw(*args, **kwargs)``, or None with a warning when it fails (the report goes on)."""
     try:
-        return draw(*args)
+        return draw(*args, **kwargs)
     except Exception as err:  # noqa: BLE001 - one missing figure must not lose the report
         log.warning("report: left out %s: %s: %s", what, type(err).__name__, err)
         return None
 
 
-def _save(fig, path: Path) -> list[Path]:
-    return save_figure(fig, path, formats=FORMATS)
-
-
-def _add(figures: dict, caption: str, paths: list[Path] | None) -> None:
-    if paths:
-        figures[caption] = paths
+def _collector(figures: dict[str, list[Path]], fig_dir: Path) -> Callable:
+    """``add(name, caption, draw, *args)``: draw a figure, save it as ``fig_dir/name`` and
+    record it under ``caption``; a figure that fails or is None is left out."""
+    def add(name: str, caption: str, draw: Callable, *args: Any, **kwargs: Any) -> None:
+        fig = _attempt(caption, draw, *args, **kwargs)
+        paths = _attempt(caption, save_figure, fig, fig_dir / name, formats=FORMATS) if fig else None
+        if paths:
+            figures[caption] = paths
+    return add
