@@ -15,7 +15,7 @@ own helpers:
 
 Lemmatisation runs after the filters, so for lemmatised output the length and stopword
 checks are left to ``test_lemmas_still_pass_the_length_and_stopword_filters`` (a known
-failure, see its reason); numerals that are not decimal digits ("〇", "௰") are covered by
+failure, see its reason); letter-numbers ("〇", "ↂ") are covered by
 ``test_numerals_that_are_not_decimal_digits_are_numbers``.
 """
 
@@ -251,11 +251,27 @@ def test_a_ten_megabyte_document():
     assert len(corpus.texts[0]) > 500_000
 
 
+def test_the_seed_articles_obey_the_filters(seeds_dir):
+    """The shared seed articles (the conftest fixture), with the default options."""
+    from topics.io import read_documents
+
+    documents, _ = read_documents(seeds_dir)
+    corpus = prepare_corpus(documents, **NO_VOCAB_FILTERS)
+    pre = corpus.preprocessor
+    assert corpus.doc_ids == [d.id for d in documents]
+    for doc, tokens in zip(documents, corpus.texts):
+        assert tokens == pre.transform_text(doc.text)
+        parts = [part for token in tokens for part in token.split("_")]
+        assert not filter_violations(parts, pre.options, pre.stopwords,
+                                     length_and_stopwords=False)
+
+
 # ---------------------------------------------------------------- known failures
 @pytest.mark.xfail(strict=True, reason=(
     "topics/preprocess/steps.py WordMap.word applies min_length and stopwords before "
     "lemmatising and does not re-check the lemma: 'ins and outs, ups and downs' gives the "
-    "stopwords in/out/up/down and 'oxen' gives 'ox' (shorter than min_length=3)"))
+    "stopwords in/out/up/down and 'oxen' gives 'ox' (shorter than min_length=3); on BBC: "
+    "'do' x229, 'own' x93, 'down' x68, 'will' x49 and 'go' x1107 (< 3 letters) leak"))
 def test_lemmas_still_pass_the_length_and_stopword_filters():
     pre = preprocessor_for({"lemmatize": True})
     tokens = pre.transform_text("The ins and outs, the ups and downs, of oxen and axes.")
@@ -264,12 +280,11 @@ def test_lemmas_still_pass_the_length_and_stopword_filters():
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "topics/preprocess/steps.py is_number/is_punctuation treat non-decimal numerals "
-    "(Unicode Nl/No: '〇', '௰', '፼', '𐄇', and '¼' or '²' when normalize is off) as "
-    "letters, so drop_numbers keeps them"))
+    "topics/preprocess/steps.py is_number/is_punctuation count letter-numbers (Unicode Nl: "
+    "'〇' ideographic zero, 'ↂ' roman numeral ten thousand, and 'Ⅻ' when normalize is off) "
+    "as letters, so drop_numbers keeps '〇〇〇' and 'ↂↂↂ' as words"))
 def test_numerals_that_are_not_decimal_digits_are_numbers():
-    text = "〇〇〇 ௰௰௰ ፼፼፼ 𐄇𐄇𐄇 ¼¼¼ ²²²"
-    kept = preprocessor_for({"lemmatize": False, "normalize": False, "drop_numbers": False})
-    assert len(kept.transform_text(text)) == 6
-    pre = preprocessor_for({"lemmatize": False, "normalize": False})
-    assert pre.transform_text(text) == []
+    text = "〇〇〇 ↂↂↂ"
+    kept = preprocessor_for({"lemmatize": False, "drop_numbers": False})
+    assert kept.transform_text(text) == ["〇〇〇", "ↂↂↂ"]
+    assert preprocessor_for({"lemmatize": False}).transform_text(text) == []

@@ -237,6 +237,7 @@ def test_unreadable_configs_are_one_line(content, words, tmp_path):
     assert_user_error(result, str(config), words)
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
     "topics/config.py read_yaml catches yaml.YAMLError but not the RecursionError that "
     "PyYAML's recursive composer raises on deeply nested flow collections: a 3,000-deep "
