@@ -60,10 +60,11 @@ def iter_csv(path: Path, *, columns: Columns, encoding_errors: str,
     def records() -> Iterator[tuple[int, int, dict]]:
         index = 0
         try:
-            for chunk in pd.read_csv(path, chunksize=BATCH_ROWS, **options):
-                for record in chunk.to_dict("records"):
-                    yield index, index + 1, record
-                    index += 1
+            with pd.read_csv(path, chunksize=BATCH_ROWS, **options) as chunks:
+                for chunk in chunks:
+                    for record in chunk.to_dict("records"):
+                        yield index, index + 1, record
+                        index += 1
         except pd.errors.ParserError as exc:
             raise csv_error(path, len(header), exc) from None
 
