@@ -8,7 +8,8 @@ import random
 import pytest
 from gensim.corpora import Dictionary, MmCorpus
 
-from topics.corpus import build_corpus, corpus_hash, load_corpus, make_dictionary, save_corpus
+from topics.corpus import (TextsFile, TokenLines, build_corpus, corpus_hash, load_corpus,
+                           make_dictionary, save_corpus)
 from topics.documents import Document, ReadReport
 from topics.errors import ConfigError, StoreError
 
@@ -140,9 +141,34 @@ def test_save_replaces_an_older_corpus(tmp_path):
 
 def test_load_damaged_corpus_raises_store_error(tmp_path):
     save_corpus(build(), tmp_path / "c")
-    (tmp_path / "c" / "texts.txt").write_text("regime_change\n", encoding="utf-8")
+    (tmp_path / "c" / "texts.jsonl").write_text('["regime_change"]\n', encoding="utf-8")
     with pytest.raises(StoreError):
         load_corpus(tmp_path / "c")
     (tmp_path / "c" / "corpus.json").write_text(json.dumps({"format": 99}), encoding="utf-8")
     with pytest.raises(StoreError):
         load_corpus(tmp_path / "c")
+
+
+def test_build_into_a_folder_streams_the_same_corpus_from_disk(tmp_path):
+    (tmp_path / "c").mkdir()
+    texts = [list(t) for t in TEXTS]
+    ids, meta = [f"d{i}" for i in range(len(texts))], [{"n": i} for i in range(len(texts))]
+    on_disk = build_corpus(ids, meta, texts, no_below=2, folder=tmp_path / "c")
+    in_memory = build(no_below=2)
+    assert texts == [list(t) for t in TEXTS]  # not modified
+    assert isinstance(on_disk.texts, TextsFile) and on_disk.path == tmp_path / "c"
+    assert on_disk == in_memory and on_disk.stats == in_memory.stats
+    assert on_disk.texts[-1] == in_memory.texts[-1] == ["regime_change", "russia"]
+    assert on_disk.texts[1:] == in_memory.texts[1:]
+    with pytest.raises(IndexError):
+        on_disk.texts[len(in_memory.texts)]
+    loaded = load_corpus(tmp_path / "c")
+    assert loaded == in_memory and loaded.stats == in_memory.stats
+    assert list(TokenLines(loaded.texts_path)) == in_memory.texts
+
+
+def test_tokens_with_spaces_and_newlines_survive_save_and_load(tmp_path):
+    texts = [["new york", "a\nb", "é\u2028x"], ["new york"]]
+    corpus = build_corpus(["a", "b"], [{}, {}], texts)
+    loaded = load_corpus(save_corpus(corpus, tmp_path / "c").path)
+    assert loaded.texts == texts and list(loaded.bow) == list(corpus.bow)

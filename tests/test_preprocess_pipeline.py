@@ -170,3 +170,18 @@ def test_loading_a_saved_entry_logs_no_warning(tmp_path, caplog, options):
     for text in ("Regime change!", "regime without change", "the foreign regime change plot"):
         assert loaded.transform_text(text) == first.transform_text(text)
     assert loaded == first
+
+
+def test_cached_corpus_reads_its_texts_from_disk_and_equals_the_in_memory_one(tmp_path):
+    from topics.corpus import TextsFile
+
+    in_memory = prepare_corpus(regime_docs(), **{**FAST, "trigrams": True})
+    cached = prepare_corpus(regime_docs(), cache_dir=tmp_path, **{**FAST, "trigrams": True})
+    assert isinstance(cached.texts, TextsFile) and not isinstance(in_memory.texts, TextsFile)
+    assert cached == in_memory and cached.stats == in_memory.stats
+    assert cached.texts[0] == ["regime_change", "kabul", "shocked", "observers"]
+    assert sorted(p.name for p in (tmp_path / cached.key).iterdir()) == ["corpus", "preprocessor"]
+    assert sorted(p.name for p in cached.path.iterdir()) == [
+        "bow.mm", "bow.mm.index", "corpus.json", "dictionary.gensim", "docs.json", "stats.json",
+        "texts.jsonl"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no scratch left

@@ -5,7 +5,7 @@ A saved corpus is a folder of plain files, written atomically (temporary folder,
 
 - ``corpus.json``: format version, cache key, number of documents
 - ``docs.json``: ``[{"id": ..., "meta": {...}}, ...]`` in corpus order
-- ``texts.txt``: one document per line, tokens separated by single spaces
+- ``texts.jsonl``: one document per line, its tokens as a JSON list of strings
 - ``dictionary.gensim``: the ``Dictionary`` in gensim's own format (``Dictionary.load``)
 - ``bow.mm`` (+ ``bow.mm.index``): the bag-of-words in Matrix Market (``MmCorpus``)
 - ``stats.json``: what preprocessing did (see ``build_corpus``)
@@ -22,22 +22,23 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from gensim.corpora import Dictionary, MmCorpus
 
+from topics.corpus_texts import LazySequence, TextsFile, TextsWriter, TokenLines, line_offsets
 from topics.errors import ConfigError, StoreError
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
+TEXTS_FILE = "texts.jsonl"
 TOP_N = 20
 PHRASE_DELIMITER = "_"
 
 
-class BowView(Sequence):
+class BowView(LazySequence):
     """The bag-of-words of ``texts`` under ``dictionary``, computed per document on access
     (a gensim-compatible corpus that stores nothing)."""
 
@@ -56,18 +57,12 @@ class BowView(Sequence):
     def __iter__(self) -> Iterator[list[tuple[int, int]]]:
         return (self.dictionary.doc2bow(t) for t in self.texts)
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or len(other) != len(self):
-            return False
-        return all(a == b for a, b in zip(self, other))
-
-    __hash__ = None
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """A preprocessed corpus.  ``texts`` hold only dictionary words; ``bow[i]`` is
-    ``dictionary.doc2bow(texts[i])``.  ``key`` is the cache key, ``content_hash`` the
+    """A preprocessed corpus.  ``texts`` hold only dictionary words (a list, or a ``TextsFile``
+    reading them from disk on access); ``bow[i]`` is ``dictionary.doc2bow(texts[i])``.  ``key`` is the cache key, ``content_hash`` the
     ``corpus_hash`` of the input documents, ``path`` the folder it is saved in (None if not
     saved), ``preprocessor`` the fitted transformation that made it, when known (see
     ``topics.preprocess``).  Equality compares all but ``dictionary`` (through ``bow``),
@@ -75,7 +70,7 @@ class Corpus:
 
     doc_ids: list[str]
     meta: list[dict[str, Any]]
-    texts: list[list[str]]
+    texts: Sequence[list[str]]
     dictionary: Dictionary = field(compare=False, repr=False)
     bow: BowView = field(repr=False)
     stats: dict[str, Any] = field(repr=False)
@@ -114,8 +109,8 @@ class Corpus:
 
     @property
     def texts_path(self) -> Path | None:
-        """The token lists, one document per line, None if not saved."""
-        return self._file("texts.txt")
+        """The token lists, one JSON list per line (``TokenLines(path)``), None if not saved."""
+        return self._file(TEXTS_FILE)
 
 
 def corpus_hash(documents: Iterable[Any]) -> str:
@@ -131,24 +126,28 @@ def corpus_hash(documents: Iterable[Any]) -> str:
     return digest.hexdigest()
 
 
-def make_dictionary(texts: Sequence[list[str]]) -> Dictionary:
+def make_dictionary(texts: Iterable[list[str]]) -> Dictionary:
     """The same ``Dictionary`` as ``Dictionary(texts)`` (ids, ``dfs``, ``cfs``, ``num_docs``,
-    ``num_pos``, ``num_nnz``), with the counting done by ``collections.Counter`` (in C, about
-    3x faster).  Like gensim, new words get the next ids in sorted order per document."""
+    ``num_pos``, ``num_nnz``) in one pass over ``texts`` (any iterable), with the counting
+    done by ``collections.Counter`` (in C, about 3x faster).  Like gensim, new words get the
+    next ids in sorted order per document."""
     token2id: dict[str, int] = {}
     dfs: Counter[str] = Counter()
+    cfs: Counter[str] = Counter()
+    num_docs = 0
     for text in texts:
+        num_docs += 1
         unique = set(text)
         dfs.update(unique)
+        cfs.update(text)
         new = unique.difference(token2id)
         if new:
             token2id.update(zip(sorted(new), range(len(token2id), len(token2id) + len(new))))
-    cfs = Counter(chain.from_iterable(texts))
     dictionary = Dictionary()
     dictionary.token2id = token2id
     dictionary.dfs = {token2id[t]: n for t, n in dfs.items()}
     dictionary.cfs = {token2id[t]: n for t, n in cfs.items()}
-    dictionary.num_docs = len(texts)
+    dictionary.num_docs = num_docs
     dictionary.num_pos = cfs.total()
     dictionary.num_nnz = dfs.total()
     return dictionary
@@ -178,66 +177,101 @@ def _top(dictionary: Dictionary, phrases: bool) -> list[list[Any]]:
     return [[w, n] for w, n in sorted(items, key=lambda x: (-x[1], x[0]))[:TOP_N]]
 
 
-def _drop_empty(doc_ids, meta, texts) -> tuple[list, list, list, list[str]]:
-    keep = [i for i, t in enumerate(texts) if t]
-    emptied = [doc_ids[i] for i in range(len(texts)) if not texts[i]]
-    return [doc_ids[i] for i in keep], [meta[i] for i in keep], [texts[i] for i in keep], emptied
+def _nonempty(texts: Iterable[list[str]], empty: list[int]) -> Iterator[list[str]]:
+    for i, text in enumerate(texts):
+        if text:
+            yield text
+        else:
+            empty.append(i)
 
 
-def _restrict_texts(dictionary: Dictionary, texts: list[list[str]]) -> None:
-    """Keep only dictionary words, in place, sharing the dictionary's string objects; fix the
-    dictionary's document counters for the documents that are left."""
+def _restrict(dictionary: Dictionary, texts: Iterable[list[str]], skip: set[int],
+              emit) -> list[int]:
+    """Emit each text but those in ``skip`` with only dictionary words (sharing the
+    dictionary's string objects), unless left empty; fix the dictionary's document counters
+    for the documents emitted.  Returns the indices left empty."""
     canon = {token: token for token in dictionary.token2id}
     num_docs = num_pos = num_nnz = 0
+    emptied = []
     for i, text in enumerate(texts):
-        texts[i] = kept = [canon[t] for t in text if t in canon]
-        if kept:
-            num_docs += 1
-            num_pos += len(kept)
-            num_nnz += len(set(kept))
+        if i in skip:
+            continue
+        kept = [canon[t] for t in text if t in canon]
+        if not kept:
+            emptied.append(i)
+            continue
+        emit(kept)
+        num_docs += 1
+        num_pos += len(kept)
+        num_nnz += len(set(kept))
     dictionary.num_docs, dictionary.num_pos, dictionary.num_nnz = num_docs, num_pos, num_nnz
+    return emptied
 
 
-def build_corpus(doc_ids: list[str], meta: list[dict[str, Any]], texts: list[list[str]], *,
-                 no_below: int = 1, no_above: float = 1.0, keep_n: int | None = None,
-                 report: Any = None, key: str = "", content_hash: str = "",
-                 extra_stats: dict | None = None) -> Corpus:
-    """Build the Dictionary, apply the vocabulary filters, drop the documents left empty.
-
-    ``texts`` is consumed (filtered in place).  ``report`` is the reader's ``ReadReport``.
-    ``stats`` records documents read/skipped (with reasons), emptied by preprocessing and by
-    the filters, tokens and vocabulary size before/after the filters, and the top terms and
-    phrases with their counts, plus ``extra_stats``.  Raises ``ConfigError`` when no document
-    is left, naming the filter responsible.
-    """
-    if not texts:
-        raise ConfigError("corpus.path", "no documents to preprocess")
-    n_input = len(texts)
-    doc_ids, meta, texts, empty_pre = _drop_empty(doc_ids, meta, texts)
-    if not texts:
-        raise ConfigError("preprocess", f"all {n_input} documents are empty after tokenising, "
-                          "stopwords and min_length: check the corpus and those options")
-    dictionary = make_dictionary(texts)
-    vocab_before, tokens_before = len(dictionary), dictionary.num_pos
-    _filter_dictionary(dictionary, no_below, no_above, keep_n)
-    if len(dictionary) < vocab_before:
-        _restrict_texts(dictionary, texts)
-    doc_ids, meta, texts, empty_filters = _drop_empty(doc_ids, meta, texts)
+def _stats(dictionary: Dictionary, report: Any, n_input: int, n_out: int,
+           emptied_ids: list[str], n_empty_pre: int, before: tuple[int, int],
+           extra_stats: dict | None) -> dict[str, Any]:
     rep = report.as_dict() if report is not None else {"read": n_input, "skipped": [], "repaired": []}
-    stats = {
+    return {
         "documents_read": rep["read"], "skipped": rep["skipped"], "repaired": rep["repaired"],
-        "documents_in": n_input, "documents_out": len(texts),
-        "emptied_by_preprocessing": len(empty_pre), "emptied_by_filters": len(empty_filters),
-        "emptied_ids": (empty_pre + empty_filters)[:100],
-        "tokens_before_filters": tokens_before, "tokens_after_filters": dictionary.num_pos,
-        "vocabulary_before_filters": vocab_before, "vocabulary_after_filters": len(dictionary),
+        "documents_in": n_input, "documents_out": n_out,
+        "emptied_by_preprocessing": n_empty_pre,
+        "emptied_by_filters": len(emptied_ids) - n_empty_pre,
+        "emptied_ids": emptied_ids[:100],
+        "tokens_before_filters": before[1], "tokens_after_filters": dictionary.num_pos,
+        "vocabulary_before_filters": before[0], "vocabulary_after_filters": len(dictionary),
         "top_terms": _top(dictionary, False), "top_phrases": _top(dictionary, True),
         **(extra_stats or {}),
     }
+
+
+def build_corpus(doc_ids: list[str], meta: list[dict[str, Any]], texts: Iterable[list[str]], *,
+                 no_below: int = 1, no_above: float = 1.0, keep_n: int | None = None,
+                 report: Any = None, key: str = "", content_hash: str = "",
+                 extra_stats: dict | None = None, folder: str | Path | None = None) -> Corpus:
+    """Build the Dictionary, apply the vocabulary filters, drop the documents left empty.
+
+    ``texts`` (one token list per id, read twice: a list or a re-iterable such as
+    ``TokenLines``) is not modified.  ``report`` is the reader's ``ReadReport`` (recorded in
+    ``stats``).  ``stats`` records documents read/skipped (with reasons), emptied by
+    preprocessing and by the filters, tokens and vocabulary size before/after the filters,
+    and the top terms and phrases with their counts, plus ``extra_stats``.  With ``folder``
+    (an existing empty folder) the corpus files are written there as the texts stream by,
+    and the returned corpus reads its texts from disk (``path`` is ``folder``); otherwise
+    they are kept in memory.  Raises ``ConfigError`` when no document is left, naming the
+    filter responsible.
+    """
+    n_input = len(doc_ids)
+    if not n_input:
+        raise ConfigError("corpus.path", "no documents to preprocess")
+    empty_pre: list[int] = []
+    dictionary = make_dictionary(_nonempty(texts, empty_pre))
+    if not dictionary.num_docs:
+        raise ConfigError("preprocess", f"all {n_input} documents are empty after tokenising, "
+                          "stopwords and min_length: check the corpus and those options")
+    vocab_before, tokens_before = len(dictionary), dictionary.num_pos
+    _filter_dictionary(dictionary, no_below, no_above, keep_n)
+    if folder is None:
+        kept: list[list[str]] = []
+        empty_filters = _restrict(dictionary, texts, set(empty_pre), kept.append)
+    else:
+        folder = Path(folder)
+        with TextsWriter(folder / TEXTS_FILE) as writer:
+            empty_filters = _restrict(dictionary, texts, set(empty_pre), writer.write)
+        kept = TextsFile(folder / TEXTS_FILE, dictionary, writer.offsets)
+    dropped = set(empty_pre).union(empty_filters)
+    emptied_ids = [doc_ids[i] for i in empty_pre] + [doc_ids[i] for i in empty_filters]
+    stats = _stats(dictionary, report, n_input, len(kept), emptied_ids, len(empty_pre),
+                   (vocab_before, tokens_before), extra_stats)
     logger.info("corpus: %d documents, %d words, %d tokens (%d documents emptied)",
-                len(texts), len(dictionary), dictionary.num_pos, len(empty_pre) + len(empty_filters))
-    return Corpus(doc_ids=doc_ids, meta=meta, texts=texts, dictionary=dictionary,
-                  bow=BowView(dictionary, texts), stats=stats, key=key, content_hash=content_hash)
+                len(kept), len(dictionary), dictionary.num_pos, len(dropped))
+    corpus = Corpus(doc_ids=[d for i, d in enumerate(doc_ids) if i not in dropped],
+                    meta=[m for i, m in enumerate(meta) if i not in dropped], texts=kept,
+                    dictionary=dictionary, bow=BowView(dictionary, kept), stats=stats, key=key,
+                    content_hash=content_hash, path=folder)
+    if folder is not None:
+        _write_rest(corpus, folder)
+    return corpus
 
 
 def _write_json(path: Path, value: Any) -> None:
@@ -245,19 +279,23 @@ def _write_json(path: Path, value: Any) -> None:
         json.dump(value, f, ensure_ascii=False, default=str)
 
 
-def write_corpus_files(corpus: Corpus, folder: Path) -> None:
-    """Write the corpus files into an existing (empty) ``folder``, not atomically."""
+def _write_rest(corpus: Corpus, folder: Path) -> None:
+    """Every corpus file but the texts."""
     corpus.dictionary.save(str(folder / "dictionary.gensim"))
     MmCorpus.serialize(str(folder / "bow.mm"), corpus.bow, id2word=corpus.dictionary)
-    with open(folder / "texts.txt", "w", encoding="utf-8") as f:
-        for text in corpus.texts:
-            f.write(" ".join(text))
-            f.write("\n")
     _write_json(folder / "docs.json", [{"id": i, "meta": m} for i, m in zip(corpus.doc_ids, corpus.meta)])
     _write_json(folder / "stats.json", corpus.stats)
     _write_json(folder / "corpus.json", {"format": FORMAT, "key": corpus.key,
                                          "content_hash": corpus.content_hash,
                                          "documents": len(corpus)})
+
+
+def write_corpus_files(corpus: Corpus, folder: Path) -> None:
+    """Write the corpus files into an existing (empty) ``folder``, not atomically."""
+    with TextsWriter(folder / TEXTS_FILE) as writer:
+        for text in corpus.texts:
+            writer.write(text)
+    _write_rest(corpus, folder)
 
 
 def replace_folder(tmp: Path, folder: Path) -> None:
@@ -294,7 +332,8 @@ def _read_json(path: Path) -> Any:
 
 
 def load_corpus(folder: str | Path) -> Corpus:
-    """Load a corpus saved by ``save_corpus`` (token strings shared with the dictionary)."""
+    """Load a corpus saved by ``save_corpus``; its texts stay on disk (``TextsFile``: read on
+    access, token strings shared with the dictionary)."""
     folder = Path(folder)
     head = _read_json(folder / "corpus.json")
     if head.get("format") != FORMAT:
@@ -302,10 +341,8 @@ def load_corpus(folder: str | Path) -> Corpus:
     docs = _read_json(folder / "docs.json")
     try:
         dictionary = Dictionary.load(str(folder / "dictionary.gensim"))
-        canon = {token: token for token in dictionary.token2id}
-        with open(folder / "texts.txt", encoding="utf-8") as f:
-            texts = [[canon[t] for t in line.split()] for line in f]
-    except (OSError, KeyError, ValueError) as err:
+        texts = TextsFile(folder / TEXTS_FILE, dictionary, line_offsets(folder / TEXTS_FILE))
+    except (OSError, ValueError) as err:
         raise StoreError(f"{folder}: damaged saved corpus ({err!r})") from None
     if len(texts) != len(docs) or len(docs) != head.get("documents"):
         raise StoreError(f"{folder}: damaged saved corpus (document counts differ)")

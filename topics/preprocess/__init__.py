@@ -15,7 +15,8 @@ from topics.preprocess.cache import (cache_key, load_prepared, load_preprocessor
 from topics.preprocess.options import (DEFAULT_TOKEN_PATTERN, OPTION_NAMES, PreprocessOptions,
                                        resolve_options)
 from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
-                                        raw_tokens, tokenize_documents)
+                                        raw_tokens, tokenize_documents,
+                                        tokenize_to_file)
 from topics.preprocess.segment import chunk_paragraphs, segment_documents, split_paragraphs
 from topics.preprocess.steps import (LemmaCache, drop_tokens, lemmatize_tokens, lowercase,
                                      normalize_unicode, remove_stopwords, tokenize)
@@ -27,5 +28,5 @@ __all__ = [
     "lemmatize_tokens", "load_prepared", "load_preprocessor", "lowercase", "make_preprocessor",
     "normalize_unicode", "prepare_corpus", "raw_tokens", "remove_stopwords", "resolve_options",
     "resolve_stopwords", "save_prepared", "save_preprocessor", "segment_documents",
-    "split_paragraphs", "tokenize", "tokenize_documents",
+    "split_paragraphs", "tokenize", "tokenize_documents", "tokenize_to_file",
 ]

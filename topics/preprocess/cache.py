@@ -19,14 +19,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from topics.corpus import (Corpus, build_corpus, corpus_hash, load_corpus, replace_folder,
-                           write_corpus_files)
+from topics.corpus import (Corpus, TokenLines, build_corpus, corpus_hash, load_corpus,
+                           replace_folder, write_corpus_files)
 from topics.documents import Document
 from topics.errors import ConfigError, StoreError
 from topics.preprocess.options import PreprocessOptions, resolve_options
 from topics.preprocess.phrases import load_phrases, save_phrases
 from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
-                                        tokenize_documents)
+                                        tokenize_to_file)
 from topics.preprocess.stopwords import resolve_stopwords
 
 logger = logging.getLogger(__name__)
@@ -119,6 +119,39 @@ def _cached(entry: Path) -> Corpus | None:
     return corpus
 
 
+def _build(documents: list[Document], opts: PreprocessOptions, stopwords, work: Path,
+           folder: Path | None, **build_args: Any) -> Corpus:
+    """Tokens streamed to ``work`` (a scratch folder), then the corpus: in memory, or with
+    ``folder`` written there as it is built."""
+    tokens = work / "tokens.jsonl"
+    doc_ids, meta, pre = tokenize_to_file(documents, opts, tokens, stopwords=stopwords)
+    extra = {"pipeline_version": PIPELINE_VERSION, "stopwords": pre.stopword_source,
+             "phrases_learned": sum(len(m.phrasegrams) for m in pre.phrases),
+             "options": opts.as_dict()}
+    corpus = build_corpus(doc_ids, meta, TokenLines(tokens), no_below=opts.no_below,
+                          no_above=opts.no_above, keep_n=opts.keep_n, extra_stats=extra,
+                          folder=folder, **build_args)
+    tokens.unlink()
+    return replace(corpus, preprocessor=pre)
+
+
+def _build_entry(documents: list[Document], opts: PreprocessOptions, stopwords, entry: Path,
+                 **build_args: Any) -> Corpus:
+    """Build straight into a new cache entry (texts stream to disk), moved in atomically."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{entry.name}.tmp-"))
+    try:
+        (tmp / "corpus").mkdir()
+        corpus = _build(documents, opts, stopwords, tmp, tmp / "corpus", **build_args)
+        save_preprocessor(corpus.preprocessor, tmp / "preprocessor")
+        replace_folder(tmp, entry)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    logger.info("preprocessed corpus saved to %s", entry)
+    return replace(load_corpus(entry / "corpus"), preprocessor=corpus.preprocessor)
+
+
 def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
                    cache_dir: str | Path | None = None, use_cache: bool = True,
                    **options: Any) -> Corpus:
@@ -127,26 +160,22 @@ def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
     ``report`` is the reader's ``ReadReport`` (recorded in ``stats``).  With ``cache_dir`` the
     result is saved under ``cache_dir/<key>`` (``corpus.path`` is its corpus folder) and a
     later call with the same documents, report and options loads it instead of recomputing;
-    ``use_cache=False`` recomputes and overwrites the entry.  The returned corpus carries the
-    fitted ``preprocessor`` (``corpus.transform_text``), also after a cache hit.
+    ``use_cache=False`` recomputes and overwrites the entry.  With a ``cache_dir`` the token
+    lists stream through files and the returned corpus reads its texts from disk (memory
+    stays flat in the corpus size); without, they are returned in memory.  The returned
+    corpus carries the fitted ``preprocessor`` (``corpus.transform_text``), also after a
+    cache hit.
     """
     opts = resolve_options(**options)
     documents = documents if isinstance(documents, (list, tuple)) else list(documents)
     stopwords = resolve_stopwords(opts.stopwords, opts.extra_stopwords)
     content = corpus_hash(documents)
     key = cache_key(content, opts, stopwords[0], report)
-    entry = None if cache_dir is None else Path(cache_dir) / key
-    if entry is not None and use_cache and (corpus := _cached(entry)) is not None:
+    build_args = dict(report=report, key=key, content_hash=content)
+    if cache_dir is None:
+        with tempfile.TemporaryDirectory(prefix="topics-tokens-") as work:
+            return _build(documents, opts, stopwords, Path(work), None, **build_args)
+    entry = Path(cache_dir) / key
+    if use_cache and (corpus := _cached(entry)) is not None:
         return corpus
-    doc_ids, meta, texts, pre = tokenize_documents(documents, opts, stopwords=stopwords)
-    extra = {"pipeline_version": PIPELINE_VERSION, "stopwords": pre.stopword_source,
-             "phrases_learned": sum(len(m.phrasegrams) for m in pre.phrases),
-             "options": opts.as_dict()}
-    corpus = build_corpus(doc_ids, meta, texts, no_below=opts.no_below, no_above=opts.no_above,
-                          keep_n=opts.keep_n, report=report, key=key, content_hash=content,
-                          extra_stats=extra)
-    corpus = replace(corpus, preprocessor=pre)
-    if entry is not None:
-        corpus = save_prepared(corpus, entry)
-        logger.info("preprocessed corpus saved to %s", entry)
-    return corpus
+    return _build_entry(documents, opts, stopwords, entry, **build_args)

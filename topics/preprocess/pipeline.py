@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from topics.corpus import TextsWriter, TokenLines
 from topics.documents import Document
 from topics.preprocess.options import PreprocessOptions
 from topics.preprocess.phrases import apply_phrases, learn_phrases
@@ -77,33 +80,50 @@ def make_preprocessor(options: PreprocessOptions, *, phrases: tuple = (),
                         pretokenized_words=WordMap(options, words, None), phrases=tuple(phrases))
 
 
-def tokenize_documents(documents: Iterable[Document], options: PreprocessOptions, *,
-                       stopwords: tuple[frozenset[str], str] | None = None
-                       ) -> tuple[list[str], list[dict], list[list[str]], Preprocessor]:
-    """Run every step over the documents and learn the phrases.
-
-    Returns ``(doc_ids, meta, texts, preprocessor)`` with ``texts`` after phrases and before
-    the vocabulary filters.  Raw texts are not kept: only the token lists are.  Raises
-    ``SetupError`` at the first text to lemmatise when WordNet is missing (pre-tokenised
-    documents never need it).
+def tokenize_to_file(documents: Iterable[Document], options: PreprocessOptions,
+                     path: str | Path, *, stopwords: tuple[frozenset[str], str] | None = None
+                     ) -> tuple[list[str], list[dict], Preprocessor]:
+    """Run every step over the documents and learn the phrases, streaming: the token lists
+    (after phrases, before the vocabulary filters) go to the new JSON-lines file ``path``
+    (``topics.corpus.TokenLines``), one line per returned id; the phrase models learn from
+    the file.  Raw texts are not kept.  Raises ``SetupError`` at the first text to lemmatise
+    when WordNet is missing (pre-tokenised documents never need it).
     """
+    path = Path(path)
     pre = make_preprocessor(options, stopwords=stopwords)
     docs = documents
     if options.segment == "paragraph":
         docs = segment_documents(docs, min_words=options.chunk_min_words,
                                  max_words=options.chunk_max_words)
-    doc_ids, meta, texts = [], [], []
-    for doc in docs:
-        tokens = pre.document_tokens(doc)
-        doc_ids.append(doc.id)
-        meta.append(doc.meta)
-        texts.append(tokens)
-    logger.info("tokenised %d documents: %d distinct raw tokens", len(texts), len(pre.words))
-    if options.phrases and texts:
-        models = learn_phrases(texts, min_count=options.phrase_min_count,
+    learn = options.phrases
+    raw = path.with_name(path.name + ".raw") if learn else path
+    doc_ids, meta = [], []
+    with TextsWriter(raw) as writer:
+        for doc in docs:
+            writer.write(pre.document_tokens(doc))
+            doc_ids.append(doc.id)
+            meta.append(doc.meta)
+    logger.info("tokenised %d documents: %d distinct raw tokens", len(doc_ids), len(pre.words))
+    if learn:
+        models = learn_phrases(TokenLines(raw), min_count=options.phrase_min_count,
                                threshold=options.phrase_threshold,
-                               scoring=options.phrase_scoring, trigrams=options.trigrams)
-        for i, tokens in enumerate(texts):  # interned: one string object per phrase
-            texts[i] = list(map(sys.intern, apply_phrases(tokens, models)))
+                               scoring=options.phrase_scoring,
+                               trigrams=options.trigrams) if doc_ids else []
+        with TextsWriter(path) as writer:
+            for tokens in TokenLines(raw):
+                writer.write(apply_phrases(tokens, models))
+        raw.unlink()
         pre = replace(pre, phrases=tuple(models))
+    return doc_ids, meta, pre
+
+
+def tokenize_documents(documents: Iterable[Document], options: PreprocessOptions, *,
+                       stopwords: tuple[frozenset[str], str] | None = None
+                       ) -> tuple[list[str], list[dict], list[list[str]], Preprocessor]:
+    """``tokenize_to_file`` with the token lists returned in memory:
+    ``(doc_ids, meta, texts, preprocessor)``."""
+    with tempfile.TemporaryDirectory(prefix="topics-tokens-") as tmp:
+        path = Path(tmp) / "tokens.jsonl"
+        doc_ids, meta, pre = tokenize_to_file(documents, options, path, stopwords=stopwords)
+        texts = [list(map(sys.intern, tokens)) for tokens in TokenLines(path)]
     return doc_ids, meta, texts, pre

@@ -1,0 +1,110 @@
+"""The token lists of a corpus on disk: one document per line, its tokens as a JSON list of
+strings (any token text survives, spaces and newlines included).  ``TextsWriter`` writes such
+a file, ``TokenLines`` streams it, ``TextsFile`` is a lazy sequence over it."""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from pathlib import Path
+
+from gensim.corpora import Dictionary
+
+from topics.errors import StoreError
+
+
+class LazySequence(Sequence):
+    """A sequence computed on access, equal to any sequence with equal items."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == b for a, b in zip(self, other))
+
+    __hash__ = None
+
+
+
+class TokenLines:
+    """The token lists of a JSON-lines file (one JSON list of strings per line), re-iterable:
+    each ``iter`` reads the file again, so nothing is held in memory."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        with open(self.path, encoding="utf-8") as f:
+            for line in f:
+                yield json.loads(line)
+
+
+class TextsWriter:
+    """Append token lists to a new JSON-lines file, recording each line's byte offset."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.offsets = array("q", [0])
+        self._file = open(self.path, "wb")
+
+    def write(self, tokens: list[str]) -> None:
+        line = json.dumps(tokens, ensure_ascii=False).encode("utf-8") + b"\n"
+        self._file.write(line)
+        self.offsets.append(self.offsets[-1] + len(line))
+
+    def __enter__(self) -> TextsWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
+
+
+def line_offsets(path: Path) -> array:
+    """Byte offsets of the starts of the lines of ``path``, and of its end."""
+    offsets = array("q", [0])
+    with open(path, "rb") as f:
+        for line in f:
+            offsets.append(offsets[-1] + len(line))
+    return offsets
+
+
+class TextsFile(LazySequence):
+    """The token lists saved in a JSON-lines file, read from disk on each access (``offsets``
+    are the line starts, see ``line_offsets``); equal words share the string objects of
+    ``dictionary``, which must hold every word.  Iterating streams the file."""
+
+    def __init__(self, path: str | Path, dictionary: Dictionary, offsets: array):
+        self.path = Path(path)
+        self.dictionary = dictionary
+        self.offsets = offsets
+
+    @cached_property
+    def _canon(self) -> dict[str, str]:
+        return {token: token for token in self.dictionary.token2id}
+
+    def _tokens(self, line: bytes | str) -> list[str]:
+        canon = self._canon
+        try:
+            return [canon[t] for t in json.loads(line)]
+        except (KeyError, ValueError) as err:
+            raise StoreError(f"{self.path}: damaged saved texts ({err!r})") from None
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"text index {i} out of range ({n} texts)")
+        i %= n
+        with open(self.path, "rb") as f:
+            f.seek(self.offsets[i])
+            return self._tokens(f.read(self.offsets[i + 1] - self.offsets[i]))
+
+    def __iter__(self) -> Iterator[list[str]]:
+        with open(self.path, "rb") as f:
+            for line in f:
+                yield self._tokens(line)
