@@ -195,7 +195,9 @@ class Experiment:
         if not path.exists():
             raise StoreError(f"{path}: no pyLDAvis page for run {run_id}")
         page = html.escape(path.read_text(encoding="utf-8"), quote=True)
-        return HTML(f'<iframe srcdoc="{page}" style="width:100%;height:880px;border:0"></iframe>')
+        # Wrapped in a div: IPython warns about HTML that starts with an iframe.
+        return HTML(f'<div><iframe srcdoc="{page}" style="width:100%;height:880px;border:0">'
+                    "</iframe></div>")
 
     def _repr_html_(self) -> str:
         results = self.results
