@@ -97,13 +97,15 @@ def test_a_crashing_run_is_failed_with_its_signal_and_innocent_runs_are_not(quie
 
 
 def test_closing_the_results_early_cancels_the_runs_not_started(tmp_path):
-    tasks = tasks_for(tmp_path, num_topics=[3], seeds=list(range(6)))
+    tasks = tasks_for(tmp_path, num_topics=[3], seeds=list(range(8)))
     results = execute(tasks, n_jobs=1)
     first = next(results)
     results.close()  # e.g. Ctrl-C in the consumer: the queued runs must not go on
     trained = [p for p in (tmp_path / "models").iterdir() if not p.name.startswith(".")]
     assert first.status == "done"
-    assert 1 <= len(trained) <= 3 < len(tasks)
+    # Past the first run, at most three more can no longer be cancelled: the one in the
+    # worker and the n_jobs + 1 already handed to the executor's call queue.
+    assert 1 <= len(trained) <= 4 < len(tasks)
 
 
 def test_a_python_error_in_a_run_comes_back_as_a_failed_result(tmp_path):
