@@ -15,7 +15,8 @@ once before any timing, config as configs/bbc.yaml).
 
 Both must give the same topics for the same seed (topic-word matrices equal to 1e-9 and the
 same top 10 words).  CPU seconds are printed too (the toolkit's: this process and its
-pool workers), steadier than wall time on a shared machine.  The last line printed is one JSON object:
+pool workers), steadier than wall time on a shared machine.  The last line printed is one
+JSON object:
 ``{"baseline_s": ..., "toolkit_s": ..., "ratio": ..., "same_topics": true}``.
 
     .venv/bin/python bench/grid.py [--corpus ../shared/corpora/bbc]

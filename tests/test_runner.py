@@ -82,7 +82,8 @@ def test_one_result_per_task_and_the_same_topics_whatever_the_pool_size(tmp_path
             assert len(groups) == 1
 
 
-def test_a_crashing_run_is_failed_with_its_signal_and_innocent_runs_are_not(quiet_crashes, tmp_path):
+def test_a_crashing_run_is_failed_with_its_signal_and_innocent_runs_are_not(quiet_crashes,
+                                                                          tmp_path):
     tasks = tasks_for(tmp_path, engine=["tomotopy"], alpha=[1e-50, 0.1], seeds=[0, 1, 2, 3])
     results = list(execute(tasks, n_jobs=2))
     assert sorted(r.run_id for r in results) == sorted(t.spec.run_id for t in tasks)

@@ -234,7 +234,8 @@ def test_a_second_run_on_the_same_folder_is_refused_while_the_first_completes(
         f"topics: error: {out}: experiment is in use by pid {first.pid} on "
         f"{socket.gethostname()}; wait for it to finish or write to another folder (--out)"]
     assert first.returncode == 0, stderr
-    assert summary_counts(stdout) == "runs: 8 in the grid, 0 already completed, 8 done now, 0 failed"
+    assert summary_counts(stdout) == (
+        "runs: 8 in the grid, 0 already completed, 8 done now, 0 failed")
     db = sqlite3.connect(out / "results.sqlite")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
