@@ -67,6 +67,12 @@ SETUPS: dict[str, Setup] = {
     "gensim-paper": Setup("gensim", PAPER_GENSIM, views=(("probability", 1.0),)),
     "gensim-toolkit": Setup("gensim", toolkit=True),
     "tomotopy-toolkit": Setup("tomotopy", toolkit=True),
+    # explored while choosing the defaults (not run unless named)
+    "gensim-chunk2000": Setup("gensim", {"chunksize": 2000}),
+    "gensim-long": Setup("gensim", {"passes": 20, "iterations": 400, "chunksize": 2000}),
+    "tomotopy-eta0.05": Setup("tomotopy", {"eta": 0.05}),
+    "tomotopy-2000it": Setup("tomotopy", {"iterations": 2000}),
+    "tomotopy-symmetric": Setup("tomotopy", {"alpha": "symmetric"}),
 }
 DEFAULT_SETUPS = ("gensim-paper", "gensim-toolkit", "tomotopy-toolkit")
 DEFAULT_BBC_SETUPS = ("gensim-toolkit", "tomotopy-toolkit")
