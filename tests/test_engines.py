@@ -179,3 +179,16 @@ def test_workers_above_one_train_both_engines(data):
         out = _train(data, engine, workers=2, alpha="symmetric")
         np.testing.assert_allclose(out.topic_word.sum(axis=1), 1.0)
         assert out.params["workers"] == 2
+
+
+def test_topic_word_columns_agree_with_the_engines_own_top_words(outputs):
+    # tomotopy normalises over the words it saw, we over the dictionary (one unseen word
+    # more), hence the tolerance
+    for engine, native_top in (
+            ("gensim", lambda m, k: m.show_topic(k, topn=5)),
+            ("tomotopy", lambda m, k: m.get_topic_words(k, top_n=5))):
+        out = outputs[engine]
+        index = {w: i for i, w in enumerate(out.vocab)}
+        for k in range(3):
+            for word, p in native_top(out.native, k):
+                assert out.topic_word[k, index[word]] == pytest.approx(p, rel=1e-3)
