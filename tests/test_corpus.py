@@ -172,3 +172,13 @@ def test_tokens_with_spaces_and_newlines_survive_save_and_load(tmp_path):
     corpus = build_corpus(["a", "b"], [{}, {}], texts)
     loaded = load_corpus(save_corpus(corpus, tmp_path / "c").path)
     assert loaded.texts == texts and list(loaded.bow) == list(corpus.bow)
+
+
+def test_loaded_texts_stay_readable_after_the_folder_is_replaced_and_pickle(tmp_path):
+    import pickle
+
+    loaded = load_corpus(save_corpus(build(), tmp_path / "c").path)
+    save_corpus(build(no_below=2), tmp_path / "c")  # replaces the files under it
+    assert loaded.texts == build().texts and list(loaded.bow) == list(build().bow)
+    again = pickle.loads(pickle.dumps(load_corpus(tmp_path / "c")))
+    assert again.texts == build(no_below=2).texts

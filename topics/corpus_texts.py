@@ -5,6 +5,8 @@ a file, ``TokenLines`` streams it, ``TextsFile`` is a lazy sequence over it."""
 from __future__ import annotations
 
 import json
+import os
+import weakref
 from array import array
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -72,21 +74,28 @@ def line_offsets(path: Path) -> array:
 class TextsFile(LazySequence):
     """The token lists saved in a JSON-lines file, read from disk on each access (``offsets``
     are the line starts, see ``line_offsets``); equal words share the string objects of
-    ``dictionary``, which must hold every word.  Iterating streams the file."""
+    ``dictionary``, which must hold every word.  The file is opened once, when the sequence
+    is made, and kept open (closed when it is garbage-collected), so the texts stay readable
+    when the file is later deleted or replaced (e.g. a cache entry recomputed)."""
 
     def __init__(self, path: str | Path, dictionary: Dictionary, offsets: array):
         self.path = Path(path)
         self.dictionary = dictionary
         self.offsets = offsets
+        self._fd = os.open(self.path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+
+    def __reduce__(self):
+        return (TextsFile, (self.path, self.dictionary, self.offsets))
 
     @cached_property
     def _canon(self) -> dict[str, str]:
         return {token: token for token in self.dictionary.token2id}
 
-    def _tokens(self, line: bytes | str) -> list[str]:
-        canon = self._canon
+    def _read(self, i: int) -> list[str]:
+        start, end = self.offsets[i], self.offsets[i + 1]
         try:
-            return [canon[t] for t in json.loads(line)]
+            return [self._canon[t] for t in json.loads(os.pread(self._fd, end - start, start))]
         except (KeyError, ValueError) as err:
             raise StoreError(f"{self.path}: damaged saved texts ({err!r})") from None
 
@@ -95,16 +104,11 @@ class TextsFile(LazySequence):
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+            return [self._read(j) for j in range(*i.indices(len(self)))]
         n = len(self)
         if not -n <= i < n:
             raise IndexError(f"text index {i} out of range ({n} texts)")
-        i %= n
-        with open(self.path, "rb") as f:
-            f.seek(self.offsets[i])
-            return self._tokens(f.read(self.offsets[i + 1] - self.offsets[i]))
+        return self._read(i % n)
 
     def __iter__(self) -> Iterator[list[str]]:
-        with open(self.path, "rb") as f:
-            for line in f:
-                yield self._tokens(line)
+        return map(self._read, range(len(self)))
