@@ -1,7 +1,8 @@
 """The ``topics`` command: a thin layer that parses arguments and calls the library.
 
-Exit codes: 0 success, 2 bad input, config or missing resource (one line on stderr, no
-traceback), 1 unexpected error (a bug: the traceback is logged), 130 interrupted.
+Exit codes: 0 success, 2 bad input, config, missing resource or a failing disk (one line on
+stderr, no traceback), 1 failed runs or an unexpected error (a bug: the traceback is logged),
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -117,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except TopicsError as err:
         print(f"topics: error: {err.one_line()}", file=sys.stderr)
+        return 2
+    except OSError as err:  # the disk, permissions, the file system: not a bug of ours
+        where = f"{err.filename}: " if err.filename else ""
+        reason = err.strerror or str(err)
+        print(f"topics: error: {where}{reason}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("topics: interrupted; completed runs are kept", file=sys.stderr)

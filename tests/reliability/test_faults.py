@@ -340,12 +340,6 @@ def test_full_disk_while_caching_leaves_nothing_and_the_next_run_completes(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "topics/cli.py: an OSError from a failed write (here EFBIG from the token stream, "
-    "topics/corpus_texts.py TextsWriter.write/__exit__ via preprocess/pipeline.py "
-    "tokenize_to_file and preprocess/cache.py _build_entry; ENOSPC likewise) is reported as "
-    "'unexpected error (a bug in topics)' with a traceback, exit 1; it should be one line "
-    "naming the file and the OS error, without a traceback"))
 def test_full_disk_while_caching_is_one_line_without_traceback(disk_full_while_caching):
     _, _, failed = disk_full_while_caching
     assert failed.returncode in (1, 2)
