@@ -63,7 +63,11 @@ def _context_vectors(members: np.ndarray, npmi: np.ndarray, columns: np.ndarray)
     """
     with np.errstate(invalid="ignore", over="ignore"):
         by_position = np.where(members[:, :, None], npmi[None, :, :], 0.0).sum(axis=1)
-        _, word = np.unique(columns, return_inverse=True)
+        # Distinct words in order of first appearance in the topic, so the sums run in the
+        # same order whatever ids the shared counts gave the words (ids depend on the order
+        # in which models were added).
+        _, first, word = np.unique(columns, return_index=True, return_inverse=True)
+        word = np.argsort(np.argsort(first))[word]
         vectors = np.zeros((members.shape[0], int(word.max()) + 1))
         np.add.at(vectors, (slice(None), word.ravel()), by_position)
     return vectors
