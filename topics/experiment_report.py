@@ -158,7 +158,15 @@ def similarity_figure(exp: Experiment, run_a: str, run_b: str) -> Figure:
     """Cosine similarity of two runs' topics, matched one to one (best matches first)."""
     a, b = exp.model(run_a), exp.model(run_b)
     return topic_similarity(a.topic_word, b.topic_word, metric="cosine",
+                            names_a=topic_names(exp, run_a), names_b=topic_names(exp, run_b),
                             label_a=f"{a.engine} {run_a}", label_b=f"{b.engine} {run_b}")
+
+
+def topic_names(exp: Experiment, run_id: str, *, words: int = 3) -> list[str]:
+    """Each topic's name (guided topics), else its first ``words`` top words."""
+    top = exp.topics(run_id, topn=words)
+    return [str(g["name"].iloc[0]) if g["name"].notna().any() else " ".join(g["word"])
+            for _, g in top.groupby("topic", sort=True)]
 
 
 # ---------------------------------------------------------------- themes
