@@ -14,6 +14,7 @@ folder, so a config means the same thing wherever it is run from.
 from __future__ import annotations
 
 import copy
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -26,8 +27,11 @@ Check = Callable[[Any], Any]
 
 
 # ---------------------------------------------------------------- value checks
-def _show(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+def _show(value: Any, limit: int = 80) -> str:
+    """The bad value as the message shows it: quoted if a string, cut to ``limit`` chars."""
+    shown = reprlib.repr(value) if isinstance(value, (list, dict, tuple, set)) else (
+        repr(value) if isinstance(value, str) else str(value))
+    return shown if len(shown) <= limit else shown[:limit - 3] + "..."
 
 
 def integer(minimum: int | None = None, maximum: int | None = None) -> Check:
@@ -78,7 +82,8 @@ def optional(check: Check) -> Check:
 
 def choice(*options: Any) -> Check:
     def check(value: Any) -> Any:
-        if value not in options:
+        # Same type as well as equal: 0 is not False, 1.0 is not "1".
+        if not any(value == o and type(value) is type(o) for o in options):
             raise ValueError(f"expected one of {', '.join(map(str, options))}; got {_show(value)}")
         return value
     return check
@@ -367,8 +372,12 @@ def parse_override(item: str) -> tuple[list[str], Any]:
         raise ConfigError("--set", f"expected key=value, got {item!r}")
     try:
         parsed = yaml.safe_load(value) if value.strip() else None
+    except RecursionError:
+        raise ConfigError(key.strip(), "value is not valid YAML: nested too deeply") from None
     except yaml.YAMLError as err:
-        raise ConfigError(key.strip(), f"value is not valid YAML: {value!r} ({err.problem})") from None
+        problem = getattr(err, "problem", None) or str(err)
+        raise ConfigError(key.strip(),
+                          f"value is not valid YAML: {_show(value)} ({problem})") from None
     return key.strip().split("."), parsed
 
 
@@ -398,6 +407,8 @@ def read_yaml(path: str | Path) -> Any:
         raise ConfigError(str(path), "config file not found") from None
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(str(path), f"cannot read config: {err}") from None
+    except RecursionError:
+        raise ConfigError(str(path), "invalid YAML: nested too deeply") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

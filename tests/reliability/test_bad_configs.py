@@ -127,10 +127,6 @@ def test_chunk_bounds_must_be_ordered():
         validate(raw)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "topics/config.py choice() compares with ==, so preprocess.segment: 0 (or 0.0) passes "
-    "validation as False (0 == False); the preprocess options then reject it (they compare "
-    "with `is`), after the corpus has been read"))
 def test_zero_is_not_false_for_segment():
     with pytest.raises(ConfigError, match=r"^preprocess\.segment"):
         validate({**BASE, "preprocess": {"segment": 0}})
@@ -238,10 +234,6 @@ def test_unreadable_configs_are_one_line(content, words, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "topics/config.py read_yaml catches yaml.YAMLError but not the RecursionError that "
-    "PyYAML's recursive composer raises on deeply nested flow collections: a 3,000-deep "
-    "'[[[...]]]' config is exit 1 with a traceback instead of exit 2 and one line"))
 def test_deeply_nested_yaml_is_one_line(tmp_path):
     config = tmp_path / "deep.yaml"
     config.write_text("corpus:\n  path: x\nname: " + "[" * 3000 + "]" * 3000 + "\n",
@@ -257,10 +249,6 @@ def _alias_bomb(levels: int) -> str:
     return "corpus:\n  path: x\ngrid:\n  num_topics: [[" + ", ".join(items) + "]]\n"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "topics/config.py _show() puts the whole bad value into the message: a 600-byte YAML "
-    "alias bomb gives a 5.8 MB error line (six levels; nine levels would need gigabytes); "
-    "shown values should be truncated (e.g. reprlib)"))
 def test_alias_bomb_gives_a_short_error(tmp_path):
     config = tmp_path / "bomb.yaml"
     config.write_text(_alias_bomb(6), encoding="utf-8")
