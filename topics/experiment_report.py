@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 FIGURES_DIR = "figures"
 PRIMARY = "c_npmi"
 FIELDS = ("source", "label")
-FORMATS = ("svg",)  # the page shows SVG; one format keeps the report to a few seconds
+FORMATS = ("png", "svg")  # the page shows the SVG and links both (PNG for slides, papers)
 TOP_DOCUMENTS = 10
 MIN_SHARE = 0.05
 
