@@ -116,3 +116,65 @@ def test_rewriting_replaces_the_report(tmp_path):
     _write(tmp_path, title="first")
     second = _write(tmp_path, title="second").read_text()
     assert "<h1>second</h1>" in second and "first" not in second
+
+
+def _corpus_stats() -> dict:
+    return {
+        "documents_read": 5, "documents_in": 62, "documents_out": 61,
+        "skipped": [{"name": "notes/<b>bad</b>.txt", "reason": "empty file"}],
+        "repaired": [], "emptied_by_preprocessing": 1, "emptied_by_filters": 0,
+        "emptied_ids": ["doc-7#3"],
+        "tokens_before_filters": 3100, "tokens_after_filters": 3023,
+        "vocabulary_before_filters": 1500, "vocabulary_after_filters": 1454,
+        "top_terms": [["country", 39], ["russia", 38]],
+        "top_phrases": [["foreign_policy", 12]],
+        "phrases_learned": 41, "stopwords": "builtin",
+        "options": {"lowercase": True, "extra_stopwords": [], "no_above": 0.5},
+    }
+
+
+def test_corpus_statistics_read_as_tables_and_word_lists(tmp_path):
+    page = _write(tmp_path, corpus_stats=_corpus_stats()).read_text()
+    section = re.search(r'<section id="corpus">.*?</section>', page, re.S).group(0)
+    assert ('<tr><th>documents read (files or rows)</th>'
+            '<td class="num" data-sort="5">5</td></tr>') in section
+    assert '<th>entries skipped while reading</th><td class="num" data-sort="1">1</td>' in section
+    assert '<th>entries repaired while reading</th><td class="num" data-sort="0">0</td>' in section
+    assert '<th>tokens after the vocabulary filters</th><td class="num" data-sort="3023">' in section
+    assert "<th>stopword list</th><td>builtin</td>" in section
+    # skipped entries: name and reason, escaped; no repaired table when nothing was repaired
+    assert "<td>notes/&lt;b&gt;bad&lt;/b&gt;.txt</td><td>empty file</td>" in section
+    assert "Skipped while reading" in section and "Repaired while reading" not in section
+    # top terms inline as word (count), in order, no JSON pairs
+    assert ('<ol class="inline"><li>country <span class="count">(39)</span></li>'
+            '<li>russia <span class="count">(38)</span></li></ol>') in section
+    assert "foreign_policy <span" in section and "&quot;country&quot;" not in section
+    assert "<li>doc-7#3</li>" in section
+    # options folded away, one row each, an empty list shown as (none)
+    options = re.search(r"<details><summary>Preprocessing options</summary>.*?</details>",
+                        section, re.S).group(0)
+    assert "<th>no_above</th><td><code>0.5</code></td>" in options
+    assert "<th>extra_stopwords</th><td><code>(none)</code></td>" in options
+
+
+def test_manifest_shows_versions_and_folds_the_config(tmp_path):
+    manifest = {"config": {"name": "seeds", "grid": {"num_topics": [8, 12]}},
+                "corpus_stats": {"documents_read": 5}, "host": "vm",
+                "versions": {"gensim": "4.4.0", "python": "3.11.7"}, "history": []}
+    page = _write(tmp_path, manifest=manifest).read_text()
+    section = re.search(r'<section id="manifest">.*?</section>', page, re.S).group(0)
+    assert "<th>host</th><td><code>vm</code></td>" in section
+    assert ("<thead><tr><th>gensim</th><th>python</th></tr></thead>"
+            "<tbody><tr><td>4.4.0</td><td>3.11.7</td></tr></tbody>") in section
+    config = re.search(r"<details><summary>Configuration</summary>\n<pre>(.*?)</pre>",
+                       section, re.S).group(1)
+    assert "&quot;num_topics&quot;: [" in config and "corpus_stats" not in config
+    assert "Earlier invocations" not in section  # no history, no fold for it
+    assert "<th>corpus_stats</th>" not in section  # shown in its own section
+
+
+def test_results_come_before_the_corpus_and_the_manifest(tmp_path):
+    page = _write(tmp_path).read_text()
+    order = [page.index(f'<section id="{s}">') for s in
+             ("results", "figures", "ldavis", "themes", "evidence", "corpus", "manifest")]
+    assert order == sorted(order)

@@ -130,24 +130,147 @@ def _table(frame: pd.DataFrame, *, sortable: bool = False, empty: str = "Nothing
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
 
 
+#: Corpus statistics shown as counts, in this order, with a label a reader understands.
+STAT_LABELS = {
+    "documents_read": "documents read (files or rows)",
+    "documents_in": "documents preprocessed (after segmentation)",
+    "documents_out": "documents modelled (not left empty)",
+    "skipped": "entries skipped while reading",
+    "repaired": "entries repaired while reading",
+    "emptied_by_preprocessing": "documents emptied by preprocessing",
+    "emptied_by_filters": "documents emptied by the vocabulary filters",
+    "tokens_before_filters": "tokens before the vocabulary filters",
+    "tokens_after_filters": "tokens after the vocabulary filters",
+    "vocabulary_before_filters": "vocabulary before the filters",
+    "vocabulary_after_filters": "vocabulary after the filters",
+    "phrases_learned": "phrases learned",
+    "stopwords": "stopword list",
+    "pipeline_version": "preprocessing pipeline version",
+}
+WORD_LISTS = {"top_terms": "Most frequent terms", "top_phrases": "Most frequent phrases"}
+ENTRY_LISTS = {"skipped": "Skipped while reading", "repaired": "Repaired while reading"}
+
+
 def _stats_html(stats: Mapping[str, Any]) -> str:
+    """Counts as a two-column table, top terms/phrases as ``word (count)`` lists, skipped and
+    repaired entries as small tables, the preprocessing options folded away."""
     if not stats:
         return _empty("No corpus statistics.")
-    rows = []
-    for key, value in stats.items():
-        if isinstance(value, (Mapping, list, tuple)):
-            shown = f"<pre>{_esc(json.dumps(value, indent=2, default=str, ensure_ascii=False))}</pre>"
-            rows.append(f"<tr><th>{_esc(key)}</th><td>{shown}</td></tr>")
+    rows = [_stat_row(STAT_LABELS.get(key, key), value) for key, value in _stat_items(stats)]
+    parts = ['<table class="stats">\n' + "\n".join(rows) + "\n</table>"]
+    for key, heading in ENTRY_LISTS.items():
+        if stats.get(key):
+            parts.append(f"<h3>{_esc(heading)}</h3>\n{_entries_table(stats[key])}")
+    for key, heading in WORD_LISTS.items():
+        if key in stats:
+            parts.append(f"<h3>{_esc(heading)}</h3>\n{_word_counts(stats[key])}")
+    if stats.get("emptied_ids"):
+        parts.append("<h3>Documents left empty</h3>\n" + _inline(stats["emptied_ids"]))
+    if "options" in stats:
+        parts.append(_details("Preprocessing options", _mapping_table(stats["options"])))
+    return "\n".join(parts)
+
+
+def _stat_items(stats: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The rows of the counts table: known keys in order, then any other scalar or mapping."""
+    shown = set(WORD_LISTS) | {"emptied_ids", "options"}
+    known = [(k, stats[k]) for k in STAT_LABELS if k in stats]
+    other = [(k, v) for k, v in stats.items() if k not in STAT_LABELS and k not in shown]
+    return known + other
+
+
+def _stat_row(label: str, value: Any) -> str:
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (Mapping, list, tuple)) for v in value):
+        value = len(value)  # a list of entries is counted here and listed below
+    elif isinstance(value, Mapping):
+        return f"<tr><th>{_esc(label)}</th><td>{_mapping_table(value)}</td></tr>"
+    return f"<tr><th>{_esc(label)}</th>{_cell(value)}</tr>"
+
+
+def _word_counts(pairs: Any) -> str:
+    """``[[word, count], ...]`` as an inline list ``word (count)``."""
+    if not isinstance(pairs, (list, tuple)) or not pairs:
+        return _empty("None.")
+    items = []
+    for pair in pairs:
+        if isinstance(pair, (list, tuple)) and len(pair) == 2:
+            items.append(f"<li>{_esc(pair[0])} <span class=\"count\">({_esc(pair[1])})</span></li>")
         else:
-            rows.append(f"<tr><th>{_esc(key)}</th>{_cell(value)}</tr>")
-    return "<table>\n" + "\n".join(rows) + "\n</table>"
+            items.append(f"<li>{_esc(pair)}</li>")
+    return '<ol class="inline">' + "".join(items) + "</ol>"
+
+
+def _inline(values: Any) -> str:
+    items = values if isinstance(values, (list, tuple)) else [values]
+    return '<ul class="inline">' + "".join(f"<li>{_esc(v)}</li>" for v in items) + "</ul>"
+
+
+def _entries_table(entries: Sequence[Any]) -> str:
+    """Skipped or repaired entries (``{"name", "reason"|"what"}`` or ``[name, reason]``)."""
+    rows = []
+    for entry in entries:
+        if isinstance(entry, Mapping):
+            name = entry.get("name", "")
+            reason = "; ".join(str(v) for k, v in entry.items() if k != "name")
+        elif isinstance(entry, (list, tuple)) and entry:
+            name, reason = entry[0], "; ".join(map(str, entry[1:]))
+        else:
+            name, reason = entry, ""
+        rows.append(f"<tr><td>{_esc(name)}</td><td>{_esc(reason)}</td></tr>")
+    return ("<table><thead><tr><th>name</th><th>reason</th></tr></thead><tbody>\n"
+            + "\n".join(rows) + "\n</tbody></table>")
+
+
+def _mapping_table(mapping: Any) -> str:
+    """A flat key/value table; list values joined with commas (``(none)`` when empty),
+    nested mappings as compact JSON."""
+    if not isinstance(mapping, Mapping):
+        return f"<p>{_esc(mapping)}</p>"
+    rows = []
+    for key, value in mapping.items():
+        if isinstance(value, (list, tuple)):
+            shown = ", ".join(map(str, value)) or "(none)"
+        elif isinstance(value, Mapping):
+            shown = json.dumps(value, default=str, ensure_ascii=False)
+        else:
+            shown = "" if value is None else str(value)
+        rows.append(f"<tr><th>{_esc(key)}</th><td><code>{_esc(shown)}</code></td></tr>")
+    return '<table class="kv">\n' + "\n".join(rows) + "\n</table>"
+
+
+def _details(summary: str, body: str, *, open_: bool = False) -> str:
+    return f"<details{' open' if open_ else ''}><summary>{_esc(summary)}</summary>\n{body}\n</details>"
 
 
 def _manifest_html(manifest: Mapping[str, Any]) -> str:
+    """Where and when the run was made, package versions as a small table, and the config,
+    earlier invocations and the full manifest folded away (corpus statistics are above)."""
     if not manifest:
         return _empty("No manifest.")
-    text = json.dumps(manifest, indent=2, default=str, ensure_ascii=False, sort_keys=True)
-    return f"<details open><summary>manifest.json</summary><pre>{_esc(text)}</pre></details>"
+    skip = {"config", "versions", "history", "corpus_stats"}
+    about = {k: v for k, v in manifest.items() if k not in skip}
+    parts = [_mapping_table(about)] if about else []
+    versions = manifest.get("versions")
+    if isinstance(versions, Mapping) and versions:
+        parts.append("<h3>Package versions</h3>\n" + _versions_table(versions))
+    if "config" in manifest:
+        parts.append(_details("Configuration", _json_block(manifest["config"])))
+    if manifest.get("history"):
+        parts.append(_details(f"Earlier invocations ({len(manifest['history'])})",
+                              _json_block(manifest["history"])))
+    parts.append(_details("manifest.json", _json_block(manifest)))
+    return "\n".join(parts)
+
+
+def _versions_table(versions: Mapping[str, Any]) -> str:
+    head = "".join(f"<th>{_esc(k)}</th>" for k in versions)
+    body = "".join(f"<td>{_esc(v)}</td>" for v in versions.values())
+    return f'<table class="versions"><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table>'
+
+
+def _json_block(value: Any) -> str:
+    text = json.dumps(value, indent=2, default=str, ensure_ascii=False, sort_keys=True)
+    return f"<pre>{_esc(text)}</pre>"
 
 
 def _href(path: Any, folder: Path, param: str) -> str:
