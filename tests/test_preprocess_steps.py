@@ -10,6 +10,7 @@ from topics.preprocess import (BUILTIN_ENGLISH, DEFAULT_TOKEN_PATTERN, LemmaCach
                                lemmatize_tokens, lowercase, make_preprocessor,
                                normalize_unicode, remove_stopwords, resolve_options,
                                resolve_stopwords, tokenize)
+from topics.preprocess.steps import is_number, is_punctuation, lemma_candidates
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +62,15 @@ def test_drop_tokens_numbers_punctuation_and_short_ones():
     assert drop_tokens(tokens, numbers=False, punctuation=False, min_length=1) == tokens
 
 
+def test_letter_like_numerals_are_numbers_not_words():
+    for token in ["2022", "\u3007\u3007\u3007", "\u2182\u2182", "\u216b", "\u00bd", "\u00b2"]:
+        assert is_number(token) and not is_punctuation(token), token
+    for token in ["g20", "\u5341", "caf\u00e9"]:  # \u5341 "ten" is a letter (Lo) with a value
+        assert not is_number(token) and not is_punctuation(token), token
+    assert is_punctuation("--") and is_punctuation("\u0301")
+    assert drop_tokens(["\u3007\u3007\u3007", "\u2182\u2182\u2182", "war"]) == ["war"]
+
+
 def test_remove_stopwords_with_builtin_list_and_extras():
     words, source = resolve_stopwords("english", ("russia",))
     assert source.endswith("+1 extra")
@@ -77,6 +87,29 @@ def test_lemmatizer_noun_then_verb(lemmatizer):
     assert len(cache) == 5
     noun_only = LemmaCache("n", loader=lambda: lemmatizer)
     assert lemmatize_tokens(["geese", "running"], noun_only) == ["goose", "running"]
+
+
+@pytest.mark.slow
+def test_noun_and_verb_readings_that_agree_are_preferred(lemmatizer):
+    # NLTK's noun lemma is the shortest: "dy" (dysprosium) for "dies", "us" for "uses"
+    assert lemmatizer.lemmatize("dies", "n") == "dy" and lemmatizer.lemmatize("uses") == "us"
+    assert lemma_candidates(lemmatizer, "dies", "n") == ("dy", "die")
+    assert lemma_candidates(lemmatizer, "dies", "nv") == ("die", "dy")
+    assert lemma_candidates(lemmatizer, "uses", "nv") == ("use", "us")
+    # the verb reading "rat" is not a noun lemma of "rates": the noun reading stays
+    assert lemma_candidates(lemmatizer, "rates", "nv") == ("rate", "rates")
+    assert lemma_candidates(lemmatizer, "running", "nv")[0] == "run"
+    assert lemma_candidates(lemmatizer, "zxqv", "nv") == ("zxqv",)
+
+
+@pytest.mark.slow
+def test_lemmas_pass_the_length_and_stopword_filters(lemmatizer):
+    pre = make_preprocessor(resolve_options(phrases=False))
+    text = "The ins and outs of oxen and axes: going, goes and went; it does, he dies."
+    # "in", "out", "do" are stopwords, "ox", "ax", "go" shorter than 3: the next lemma, if any
+    assert pre.transform_text(text) == ["ins", "oxen", "axis", "die"]
+    short = make_preprocessor(resolve_options(phrases=False, min_length=1, stopwords="none"))
+    assert short.transform_text("oxen axes going") == ["ox", "ax", "go"]
 
 
 @pytest.mark.slow

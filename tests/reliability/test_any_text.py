@@ -270,11 +270,6 @@ def test_the_seed_articles_obey_the_filters(seeds_dir):
 
 
 # ---------------------------------------------------------------- known failures
-@pytest.mark.xfail(strict=True, reason=(
-    "topics/preprocess/steps.py WordMap.word applies min_length and stopwords before "
-    "lemmatising and does not re-check the lemma: 'ins and outs, ups and downs' gives the "
-    "stopwords in/out/up/down and 'oxen' gives 'ox' (shorter than min_length=3); on BBC: "
-    "'do' x229, 'own' x93, 'down' x68, 'will' x49 and 'go' x1107 (< 3 letters) leak"))
 def test_lemmas_still_pass_the_length_and_stopword_filters():
     pre = preprocessor_for({"lemmatize": True})
     tokens = pre.transform_text("The ins and outs, the ups and downs, of oxen and axes.")
@@ -282,10 +277,6 @@ def test_lemmas_still_pass_the_length_and_stopword_filters():
     assert not filter_violations(tokens, pre.options, pre.stopwords), tokens
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "topics/preprocess/steps.py is_number/is_punctuation count letter-numbers (Unicode Nl: "
-    "'〇' ideographic zero, 'ↂ' roman numeral ten thousand, and 'Ⅻ' when normalize is off) "
-    "as letters, so drop_numbers keeps '〇〇〇' and 'ↂↂↂ' as words"))
 def test_numerals_that_are_not_decimal_digits_are_numbers():
     text = "〇〇〇 ↂↂↂ"
     kept = preprocessor_for({"lemmatize": False, "drop_numbers": False})

@@ -5,7 +5,8 @@ Options (keyword-only, the keys of the YAML ``preprocess:`` section; see ``Prepr
 ``segment`` (False | "paragraph"), ``chunk_min_words``, ``chunk_max_words``, ``normalize``,
 ``tokenize``, ``token_pattern``, ``lowercase``, ``drop_numbers``, ``drop_punctuation``,
 ``min_length``, ``stopwords`` ("english" | "none"), ``extra_stopwords``, ``lemmatize``,
-``lemmatize_pos`` ("n", "v", "a", "r" or "nv": noun, then verb if unchanged), ``phrases``,
+``lemmatize_pos`` ("n", "v", "a", "r" or "nv": noun, then verb if unchanged; a verb lemma
+that is also a noun lemma first: "dies" -> "die"), ``phrases``,
 ``phrase_min_count``, ``phrase_threshold``, ``phrase_scoring`` ("default" | "npmi"),
 ``trigrams``, ``no_below``, ``no_above``, ``keep_n``.
 """

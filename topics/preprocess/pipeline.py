@@ -2,8 +2,9 @@
 
 Steps, in order, each switched by an option: segmentation (``segment``), unicode
 normalisation (``normalize``), tokenising (``tokenize``; whitespace split when off),
-lowercasing, dropping numbers / punctuation / short tokens, stopwords, lemmatisation, phrases;
-the vocabulary filters follow in ``topics.corpus.build_corpus``.  Pre-tokenised documents
+lowercasing, dropping numbers / punctuation / short tokens, stopwords, lemmatisation (the
+first lemma passing the drops and stopwords; none: the word is dropped), phrases; the
+vocabulary filters follow in ``topics.corpus.build_corpus``.  Pre-tokenised documents
 (``Document.tokens`` set, e.g. OCTIS) skip normalising, tokenising and lemmatising.
 """
 
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 #: Bump when the same options would give different tokens or the saved preprocessor changes:
 #: it is part of the cache key.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 
 
 @dataclass(frozen=True)

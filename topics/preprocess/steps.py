@@ -2,7 +2,8 @@
 
 ``WordMap`` composes the per-token steps (lowercase, drops, stopwords, lemmatisation) and
 caches the result per distinct word, so their cost grows with the vocabulary, not the token
-count.
+count.  The drops and stopwords apply to the word and again to its lemma: the final word
+passes every filter.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ _ASCII = str.maketrans({
 })
 #: RegexpTokenizer's default flags.
 _TOKEN_FLAGS = re.UNICODE | re.MULTILINE | re.DOTALL
-_HAS_ALPHA = re.compile(r"[^\W\d_]")
-_HAS_DIGIT = re.compile(r"\d")
 
 
 def normalize_unicode(text: str) -> str:
@@ -62,14 +61,23 @@ def lowercase(tokens: Iterable[str]) -> list[str]:
     return [t.lower() for t in tokens]
 
 
+def _has_letter(token: str) -> bool:
+    return any(c.isalpha() for c in token)  # Unicode categories L*
+
+
+def _has_numeral(token: str) -> bool:
+    return any(c.isnumeric() for c in token)  # N* (digits, "ↂ", "〇", "½") and numeric CJK
+
+
 def is_number(token: str) -> bool:
-    """A token with digits and no letter: "2022", "3.5", "1,000", "10-12"."""
-    return not _HAS_ALPHA.search(token) and bool(_HAS_DIGIT.search(token))
+    """A token with numerals and no letter: "2022", "3.5", "1,000", "10-12", and letter-like
+    numerals (Unicode Nl/No: "〇〇〇", "ↂↂ", "½") too."""
+    return not _has_letter(token) and _has_numeral(token)
 
 
 def is_punctuation(token: str) -> bool:
-    """A token with neither letters nor digits: "--", "...", "'"."""
-    return not _HAS_ALPHA.search(token) and not _HAS_DIGIT.search(token)
+    """A token with neither letters nor numerals: "--", "...", "'"."""
+    return not _has_letter(token) and not _has_numeral(token)
 
 
 def drop_tokens(tokens: Iterable[str], *, numbers: bool = True, punctuation: bool = True,
@@ -91,16 +99,39 @@ def remove_stopwords(tokens: Iterable[str], stopwords: frozenset[str]) -> list[s
     return [t for t in tokens if t not in stopwords]
 
 
-def lemmatize_word(lemmatizer: Any, word: str, pos: str) -> str:
-    """WordNet lemma of ``word``; ``pos`` "nv" tries the noun, then the verb if unchanged."""
+def _analyses(lemmatizer: Any, word: str, pos: str) -> tuple[str, ...]:
+    # ``_morphy`` is one of the three documented modes of NLTK's WordNetLemmatizer: every
+    # WordNet lemma of ``word``; ``lemmatize`` returns the shortest (the first of equals).
+    return tuple(sorted(lemmatizer._morphy(word, pos), key=len))
+
+
+def lemma_candidates(lemmatizer: Any, word: str, pos: str) -> tuple[str, ...]:
+    """The WordNet lemmas of ``word``, preferred first; ``(word,)`` when WordNet knows none.
+
+    For one part of speech: its lemmas, shortest first (the first is NLTK's ``lemmatize``).
+    ``pos`` "nv": the noun lemmas when the shortest changes the word, else the verb lemmas;
+    when both readings change the word and the verb lemma is also a noun lemma, it comes
+    first ("dies" -> "die", not "dy"; "uses" -> "use", not "us"; "axes" -> "ax", "axis").
+    """
     if pos != "nv":
-        return lemmatizer.lemmatize(word, pos)
-    lemma = lemmatizer.lemmatize(word, "n")
-    return lemma if lemma != word else lemmatizer.lemmatize(word, "v")
+        return _analyses(lemmatizer, word, pos) or (word,)
+    nouns = _analyses(lemmatizer, word, "n")
+    verbs = _analyses(lemmatizer, word, "v")
+    if not nouns or nouns[0] == word:
+        return verbs or nouns or (word,)
+    verb = verbs[0] if verbs else word
+    if verb != word and verb in nouns:
+        return (verb,) + tuple(n for n in nouns if n != verb)
+    return nouns
+
+
+def lemmatize_word(lemmatizer: Any, word: str, pos: str) -> str:
+    """The preferred WordNet lemma of ``word`` (``lemma_candidates``' first)."""
+    return lemma_candidates(lemmatizer, word, pos)[0]
 
 
 class LemmaCache:
-    """``WordNetLemmatizer`` results cached per distinct word (an explicit cache object).
+    """``lemma_candidates`` cached per distinct word (an explicit cache object).
 
     The lemmatiser is loaded on first use with ``loader`` (default
     ``topics.resources.load_lemmatizer``, which raises ``SetupError`` without WordNet).
@@ -110,7 +141,7 @@ class LemmaCache:
         self.pos = pos
         self._loader = loader
         self._lemmatizer = None
-        self._lemmas: dict[str, str] = {}
+        self._lemmas: dict[str, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._lemmas)
@@ -124,19 +155,20 @@ class LemmaCache:
             self._lemmatizer = self._loader()
         return self._lemmatizer
 
+    def candidates(self, word: str) -> tuple[str, ...]:
+        """The lemmas of one word, preferred first (computed once)."""
+        lemmas = self._lemmas.get(word)
+        if lemmas is None:
+            lemmas = self._lemmas[word] = lemma_candidates(self.lemmatizer(), word, self.pos)
+        return lemmas
+
     def lemma(self, word: str) -> str:
-        """The lemma of one word (computed once)."""
-        lemma = self._lemmas.get(word)
-        if lemma is None:
-            lemma = self._lemmas[word] = lemmatize_word(self.lemmatizer(), word, self.pos)
-        return lemma
+        """The preferred lemma of one word."""
+        return self.candidates(word)[0]
 
     def map_tokens(self, tokens: list[str]) -> list[str]:
-        """The lemma of every token: WordNet is asked once per word never seen before."""
-        cache = self._lemmas
-        for token in set(tokens).difference(cache):
-            self.lemma(token)
-        return list(map(cache.__getitem__, tokens))
+        """The preferred lemma of every token: WordNet is asked once per new word."""
+        return [self.candidates(token)[0] for token in tokens]
 
 
 def lemmatize_tokens(tokens: Iterable[str], cache: LemmaCache) -> list[str]:
@@ -146,7 +178,12 @@ def lemmatize_tokens(tokens: Iterable[str], cache: LemmaCache) -> list[str]:
 
 class WordMap:
     """Raw token -> final word ("" when dropped) for lowercase, drops, stopwords and lemmas,
-    computed once per distinct raw token with the step functions above and cached."""
+    computed once per distinct raw token with the step functions above and cached.
+
+    The drops and stopwords test the (lowercased) word, then its lemma: the final word is the
+    first of its lemmas (``LemmaCache.candidates``) that passes them, so "ins" stays "ins"
+    (its lemma "in" is a stopword), "oxen" stays "oxen" ("ox" is shorter than
+    ``min_length=3``), and "going" is dropped (its only lemma, "go", is too short)."""
 
     def __init__(self, options: Any, stopwords: frozenset[str], lemmas: LemmaCache | None):
         self.options = options
@@ -157,18 +194,21 @@ class WordMap:
     def __len__(self) -> int:
         return len(self._map)
 
+    def keeps(self, word: str) -> bool:
+        """Whether ``word`` passes the drops (numbers, punctuation, length) and stopwords."""
+        opts = self.options
+        return bool(drop_tokens([word], numbers=opts.drop_numbers,
+                                punctuation=opts.drop_punctuation,
+                                min_length=opts.min_length)) and word not in self.stopwords
+
     def word(self, token: str) -> str:
         """The final word for one raw token, "" if a step drops it (not cached)."""
-        opts, toks = self.options, [token]
-        if opts.lowercase:
-            toks = lowercase(toks)
-        toks = drop_tokens(toks, numbers=opts.drop_numbers, punctuation=opts.drop_punctuation,
-                           min_length=opts.min_length)
-        if self.stopwords:
-            toks = remove_stopwords(toks, self.stopwords)
-        if toks and self.lemmas is not None:
-            toks = lemmatize_tokens(toks, self.lemmas)
-        return toks[0] if toks else ""
+        word = lowercase([token])[0] if self.options.lowercase else token
+        if not self.keeps(word):
+            return ""
+        if self.lemmas is None:
+            return word
+        return next(filter(self.keeps, self.lemmas.candidates(word)), "")
 
     def map_tokens(self, tokens: list[str]) -> list[str]:
         """Map a document's raw tokens, dropping the ones the steps drop."""
