@@ -13,9 +13,8 @@ own helpers:
 - ``drop_punctuation``: holds a letter or a numeral;
 - stopwords: not in the preprocessor's stopword list.
 
-Lemmatisation runs after the filters, so for lemmatised output the length and stopword
-checks are left to ``test_lemmas_still_pass_the_length_and_stopword_filters`` (a known
-failure, see its reason); letter-numbers ("〇", "ↂ") are covered by
+The filters apply to the final token, after lemmatising: lemmatised output is checked by
+``test_lemmas_still_pass_the_length_and_stopword_filters``; letter-numbers ("〇", "ↂ") by
 ``test_numerals_that_are_not_decimal_digits_are_numbers``.
 """
 
@@ -269,7 +268,7 @@ def test_the_seed_articles_obey_the_filters(seeds_dir):
                                      length_and_stopwords=False)
 
 
-# ---------------------------------------------------------------- known failures
+# ---------------------------------------------------------------- lemmas and numerals
 def test_lemmas_still_pass_the_length_and_stopword_filters():
     pre = preprocessor_for({"lemmatize": True})
     tokens = pre.transform_text("The ins and outs, the ups and downs, of oxen and axes.")
