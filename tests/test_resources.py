@@ -148,3 +148,43 @@ def test_default_lemmatiser_uses_nltk_data_path_and_pickles():
     lemmatizer = pickle.loads(pickle.dumps(load_lemmatizer()))
     assert lemmatizer.lemmatize("geese") == "goose"
     assert lemmatizer.lemmatize("running", "v") == "run"
+
+
+def _bbc_words(bbc_dir: Path, count: int) -> list[str]:
+    """``count`` distinct words of the BBC articles as written (case kept), spread over the
+    alphabet."""
+    words = set()
+    for path in sorted(bbc_dir.glob("*/*.txt")):
+        words.update(re.findall(r"\w+(?:['-]\w+)*", path.read_text(encoding="latin-1")))
+    ordered = sorted(words)
+    return ordered[:: max(1, len(ordered) // count)]
+
+
+@pytest.mark.slow
+def test_lemmas_are_those_of_nltks_own_lemmatiser(bbc_dir):
+    import nltk
+
+    try:
+        nltk.data.find("corpora/wordnet")
+    except LookupError:
+        pytest.skip("WordNet is not on NLTK's data path")
+    from nltk.corpus import wordnet
+    from nltk.stem import WordNetLemmatizer
+
+    from topics.preprocess.steps import lemmatize_word
+
+    # plus forms from WordNet's exception lists (adv.exc is the adverbs' only morphology)
+    words = _bbc_words(bbc_dir, 4000) + ["best", "better", "further", "geese", "went", "women"]
+    assert len(words) >= 4000
+    ours, theirs = load_lemmatizer(), WordNetLemmatizer()
+    changed = 0
+    for pos in ("n", "v", "a", "r", "nv"):  # every lemmatize_pos of topics.preprocess
+        expected = [lemmatize_word(theirs, word, pos) for word in words]
+        assert [lemmatize_word(ours, word, pos) for word in words] == expected, pos
+        changed += sum(lemma != word for lemma, word in zip(expected, words))
+    assert changed > 1500
+    assert [ours.morphy(w) for w in words] == [theirs.morphy(w) for w in words]
+    assert [ours._morphy(w, "v") for w in words] == [theirs._morphy(w, "v") for w in words]
+    # The map built on first use instead of at load is NLTK's own.
+    assert wordnet.map30 and ours.wordnet.map30 == wordnet.map30
+    assert ours.wordnet.nomap == wordnet.nomap

@@ -17,7 +17,8 @@ subprocess, and only then renamed into place: a killed setup never leaves a half
 the name NLTK looks for.
 
 ``require_wordnet`` and ``load_lemmatizer`` check that lemmatising really works ("geese" ->
-"goose"); they raise ``SetupError`` rather than ever falling back to no lemmatisation.
+"goose"); they raise ``SetupError`` rather than ever falling back to no lemmatisation.  The
+lemmatiser is NLTK's, over a WordNet reader that skips work lemmatising never needs.
 """
 
 from __future__ import annotations
@@ -164,24 +165,28 @@ def require_wordnet() -> None:
 
 
 def load_lemmatizer(*, data_dir: str | os.PathLike | None = None):
-    """A ``WordNetLemmatizer`` checked to really lemmatise ("geese" -> "goose", ...).
+    """NLTK's ``WordNetLemmatizer``, checked to really lemmatise ("geese" -> "goose", ...).
 
-    Without ``data_dir`` it is NLTK's own (WordNet from NLTK's data path, picklable); with
-    ``data_dir`` it reads ``data_dir/corpora/wordnet``, which NLTK only allows when that
-    folder is on ``nltk.data.path`` or ``NLTK_DATA``.  Raises ``SetupError`` otherwise.
+    Its lemmas are NLTK's own (``lemmatize``, ``morphy`` and ``_morphy`` are NLTK's code over
+    NLTK's ``WordNetCorpusReader``), but it loads in about a third of the time: NLTK's reader
+    also builds, at load, the Open Multilingual WordNet's map from WordNet 3.0 synsets (it
+    parses ``index.sense`` twice), which lemmatising never reads; our reader builds that map
+    on first use instead (``bench/wordnet_load.py``).  The reader is loaded once per process
+    and ``data_dir`` (a cache like NLTK's own ``nltk.corpus.wordnet``), and a pickled
+    lemmatiser loads it again on first use where it is unpickled.
+
+    Without ``data_dir`` WordNet is found on NLTK's data path as ``nltk.corpus.wordnet``
+    finds it; with ``data_dir`` it is ``data_dir/corpora/wordnet``, which NLTK only reads
+    when that folder is on ``nltk.data.path`` or ``NLTK_DATA``.  Raises ``SetupError``
+    otherwise.
     """
-    from nltk.stem import WordNetLemmatizer
-
-    where = "NLTK's data path" if data_dir is None else str(data_dir)
+    key = None if data_dir is None else os.fspath(data_dir)
+    where = "NLTK's data path" if key is None else key
     try:
-        if data_dir is None:
-            lemmatizer = WordNetLemmatizer()
-        else:
-            reader = _folder_reader(Path(data_dir) / "corpora" / "wordnet")
-            lemmatizer = _folder_lemmatizer_class()(reader)
+        lemmatizer = _lemmatizer(key)
         wrong = [(w, lemmatizer.lemmatize(w, pos), lemma) for w, pos, lemma in PROBES]
     except (LookupError, OSError, ValueError, AssertionError) as exc:
-        hint = "" if data_dir is None else (
+        hint = "" if key is None else (
             " NLTK reads a data folder only when it is on nltk.data.path or NLTK_DATA.")
         raise SetupError(f"WordNet for NLTK cannot be loaded from {where} "
                          f"({_first_line(exc)}).{hint} " + INSTRUCTIONS) from exc
@@ -193,34 +198,79 @@ def load_lemmatizer(*, data_dir: str | os.PathLike | None = None):
     return lemmatizer
 
 
+def _lemmatizer(data_dir: str | None):
+    """A lemmatiser reading ``_wordnet_reader(data_dir)`` on first use (also on unpickling)."""
+    return _classes()[1](data_dir)
+
+
 @functools.lru_cache(maxsize=None)
-def _folder_lemmatizer_class():
-    """Built on first use, so that importing this module does not import NLTK (slow)."""
-    from nltk.stem import WordNetLemmatizer
-
-    class FolderLemmatizer(WordNetLemmatizer):
-        """A ``WordNetLemmatizer`` reading one WordNet folder instead of NLTK's data path."""
-
-        def __init__(self, reader):
-            self._wordnet = reader
-
-        def _morphy(self, form, pos, check_exceptions=True):
-            return self._wordnet._morphy(form, pos, check_exceptions)
-
-        def morphy(self, form, pos=None, check_exceptions=True):
-            return self._wordnet.morphy(form, pos, check_exceptions)
-
-    return FolderLemmatizer
-
-
-def _folder_reader(root: Path):
+def _wordnet_reader(data_dir: str | None):
+    """The WordNet reader for ``data_dir`` (None: NLTK's data path), loaded once."""
     from nltk.corpus.reader import CorpusReader
-    from nltk.corpus.reader.wordnet import WordNetCorpusReader
     from nltk.corpus.util import LazyCorpusLoader
 
+    reader_class = _classes()[0]
     # The multilingual data stays lazy, exactly as nltk.corpus.wordnet declares it.
     omw = LazyCorpusLoader("omw-2.0", CorpusReader, r".*/wn-data-.*\.tab", encoding="utf8")
-    return WordNetCorpusReader(str(root), omw)
+    if data_dir is None:  # NLTK finds "corpora/wordnet" (folder or zip) on its data path
+        reader = LazyCorpusLoader("wordnet", reader_class, omw)
+        reader.ensure_loaded()
+        return reader
+    return reader_class(str(Path(data_dir) / "corpora" / "wordnet"), omw)
+
+
+_DEFERRED = object()  # map30 not built yet
+
+
+@functools.lru_cache(maxsize=None)
+def _classes():
+    """(reader class, lemmatiser class), built on first use so that importing this module
+    does not import NLTK (slow)."""
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+    from nltk.stem import WordNetLemmatizer
+
+    class LazyMapWordNetReader(WordNetCorpusReader):
+        """NLTK's WordNet reader whose ``map30`` (OMW synset map) is built on first use."""
+
+        def __init__(self, root, omw_reader):
+            self._deferring = True
+            super().__init__(root, omw_reader)
+            self._deferring = False
+
+        def map_wn(self, version="wordnet"):
+            return _DEFERRED if self._deferring else super().map_wn(version)
+
+        @property
+        def map30(self):
+            if self._map30 is _DEFERRED:
+                self._map30 = super().map_wn()
+            return self._map30
+
+        @map30.setter
+        def map30(self, value):
+            self._map30 = value
+
+    class Lemmatizer(WordNetLemmatizer):
+        """NLTK's ``WordNetLemmatizer`` over ``_wordnet_reader(data_dir)``."""
+
+        def __init__(self, data_dir: str | None):
+            self._data_dir = data_dir
+
+        @property
+        def wordnet(self):
+            """The WordNet reader (loaded on first use)."""
+            return _wordnet_reader(self._data_dir)
+
+        def _morphy(self, form, pos, check_exceptions=True):
+            return self.wordnet._morphy(form, pos, check_exceptions)
+
+        def morphy(self, form, pos=None, check_exceptions=True):
+            return self.wordnet.morphy(form, pos, check_exceptions)
+
+        def __reduce__(self):
+            return _lemmatizer, (self._data_dir,)
+
+    return LazyMapWordNetReader, Lemmatizer
 
 
 def _present(data_dir: Path | None) -> Path | None:
