@@ -221,6 +221,9 @@ SCORING_FIELDS = {
     "diversity_topn": Field(integer(1), 25, "top words per topic for topic diversity"),
     "reference": Field(optional(text), None,
                        "another corpus (path) to estimate coherence probabilities on"),
+    "held_out_split": Field(optional(text), None,
+                            "documents whose `split` metadata has this value (e.g. test) "
+                            "are left out of training and scored for held-out perplexity"),
 }
 
 TOPWORDS_FIELDS = {
