@@ -15,6 +15,7 @@ import pytest
 from topics.config import validate
 from topics.experiment_report import (best_per_engine, best_run, period,
                                       primary_measure)
+from topics.report import STAT_LABELS
 from topics.workflow import run_experiment
 
 GROUPS = {
@@ -127,9 +128,29 @@ def test_full_report_themes_evidence_and_missing_seeds(full):
 def test_report_takes_the_corpus_statistics_and_manifest(full):
     out, _, page = full
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    stats = manifest["corpus_stats"]
-    assert stats and all(f"<th>{key}</th>" in _section(page, "corpus") for key in stats)
-    assert f"&quot;corpus_key&quot;: &quot;{manifest['corpus_key']}&quot;" in _section(page, "manifest")
+    stats, corpus = manifest["corpus_stats"], _section(page, "corpus")
+    counts = [k for k in STAT_LABELS if k in stats]
+    assert len(counts) >= 12
+    for key in counts:  # every count under its label, lists of entries counted
+        value = len(stats[key]) if isinstance(stats[key], list) else stats[key]
+        assert re.search(rf"<th>{re.escape(STAT_LABELS[key])}</th><td[^>]*>{value}</td>", corpus), key
+    word, count = stats["top_terms"][0]
+    assert f'<li>{word} <span class="count">({count})</span></li>' in corpus
+    assert "<summary>Preprocessing options</summary>" in corpus
+    assert f"<th>corpus_key</th><td><code>{manifest['corpus_key']}</code></td>" in _section(page, "manifest")
+
+
+@pytest.mark.slow
+def test_results_table_leads_with_the_measures_and_names_shared_settings(full):
+    _, _, page = full
+    results = _section(page, "results")
+    head = re.findall(r"<th>([^<]+)</th>", results)
+    assert head[:7] == ["run_id", "engine", "num_topics", "seed", "c_npmi", "c_v", "diversity"]
+    # no run was guided, all used the same iterations and finished: said once, not per row
+    assert re.search(r"<p>Same for every run: guided = False, [^<]*iterations = 50[^<]*"
+                     r"status = done", results)
+    assert "<th>guided</th>" not in results
+    assert "<th>iterations</th>" not in results and "<th>status</th>" not in results
 
 
 @pytest.mark.slow

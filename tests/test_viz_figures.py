@@ -139,6 +139,18 @@ def test_topic_top_words_panels_sorted_and_named():
         topic_top_words([[("a", "heavy")]])
 
 
+def test_topic_top_words_weight_ticks_do_not_overlap():
+    topics = [[("taiwan", 0.01375), ("lithuania", 0.0105), ("kazakh", 0.0025)]] * 6
+    fig = topic_top_words(topics)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        boxes = sorted((t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()),
+                       key=lambda b: b.x0)
+        assert len(boxes) >= 2
+        assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:]))
+
+
 def test_coherence_vs_k_mean_line_and_seed_band():
     results = pd.DataFrame({
         "engine": ["gensim"] * 4 + ["tomotopy"] * 2,
@@ -154,7 +166,11 @@ def test_coherence_vs_k_mean_line_and_seed_band():
     band = [c for c in ax.collections if isinstance(c, PolyCollection)][0]
     ys = band.get_paths()[0].vertices[:, 1]
     assert ys.min() == pytest.approx(0.1) and ys.max() == pytest.approx(0.3)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["gensim (2 seeds)", "tomotopy (1 seed)"]
+    assert ax.get_legend() is None  # the legend is the figure's, below the axes
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["gensim (2 seeds)", "tomotopy (1 seed)"]
+    fig.canvas.draw()  # laid out below the axes and their labels, covering no data
+    renderer = fig.canvas.get_renderer()
+    assert fig.legends[0].get_window_extent(renderer).y1 <= ax.get_tightbbox(renderer).y0 + 1
     with pytest.raises(ConfigError) as err:
         coherence_vs_k(results, measure="c_v")
     assert err.value.key == "measure"

@@ -1,7 +1,7 @@
 """``report.html`` of an experiment folder: its results, figures, pyLDAvis pages and themes.
 
 :func:`build_report` reads the folder back (:func:`topics.experiment.load_experiment`), draws
-the figures into ``figures/`` (SVG) and writes the page with
+the figures into ``figures/`` (PNG and SVG) and writes the page with
 :func:`topics.report.write_report`.  It runs at the end of every ``topics run``, so it loads
 only the models it draws (the best run by c_npmi, and the best run of each engine) and skips
 every figure the experiment has no data for: no completed run, no ``themes:`` section, no
@@ -35,6 +35,9 @@ FIELDS = ("source", "label")
 FORMATS = ("png", "svg")  # the page shows the SVG and links both (PNG for slides, papers)
 TOP_DOCUMENTS = 10
 MIN_SHARE = 0.05
+IDENTITY = ("run_id", "engine", "guided", "num_topics", "seed")
+KEPT = ("run_id", "engine", "num_topics", "seed")  # columns shown even when constant
+MEASURES = ("c_npmi", "c_v", "c_uci", "u_mass", "diversity", "stability", "perplexity")
 
 
 def build_report(folder: Path) -> Path:
@@ -58,9 +61,12 @@ def build_report(folder: Path) -> Path:
     if len(pair) == 2:
         add("topic_similarity_engines", f"Topic similarity: best gensim vs best tomotopy run "
             f"by {measure}", similarity_figure, exp, pair["gensim"], pair["tomotopy"])
+    table = results_table(results)
+    shared = shared_settings(table)
     return write_report(
         exp.folder, title=f"Topic modelling report: {exp.config.get('name', exp.folder.name)}",
-        results=results_table(results), figures=figures,
+        results=table.drop(columns=list(shared)), results_note=settings_note(shared),
+        figures=figures,
         ldavis_pages=ldavis_pages(exp.folder, results), themes=theme_table, evidence=evidence,
         corpus_stats=exp.manifest.get("corpus_stats") or {}, manifest=exp.manifest)
 
@@ -105,12 +111,36 @@ def best_per_engine(done: pd.DataFrame, measure: str | None) -> dict[str, str]:
 
 # ---------------------------------------------------------------- tables and links
 def results_table(results: pd.DataFrame) -> pd.DataFrame:
-    """All runs, parameters then metrics, sorted by engine, K and seed; empty columns dropped."""
+    """All runs sorted by engine, K and seed: the run id, engine, guided, K and seed first,
+    then the quality measures, then every other column; empty columns dropped."""
     if results.empty:
         return results
     keys = [c for c in ("engine", "num_topics", "seed") if c in results.columns]
     table = results.sort_values(keys, kind="stable") if keys else results
-    return table.dropna(axis=1, how="all").reset_index(drop=True)
+    table = table.dropna(axis=1, how="all").reset_index(drop=True)
+    first = [c for c in (*IDENTITY, *MEASURES) if c in table.columns]
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+def shared_settings(table: pd.DataFrame) -> dict[str, Any]:
+    """The columns with one value in every row of a table of two or more runs: column -> that
+    value.  The run id, engine, K, seed and the measures are never among them."""
+    if len(table) < 2:
+        return {}
+    return {c: table[c].iloc[0] for c in table.columns
+            if c not in KEPT and c not in MEASURES and table[c].notna().all()
+            and table[c].astype(str).nunique() == 1}
+
+
+def settings_note(shared: dict[str, Any]) -> str | None:
+    """``Same for every run: alpha = auto, workers = 1.`` (None when nothing is shared)."""
+    if not shared:
+        return None
+    return "Same for every run: " + ", ".join(f"{k} = {_plain(v)}" for k, v in shared.items()) + "."
+
+
+def _plain(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def run_label(row: pd.Series) -> str:

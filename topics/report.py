@@ -1,9 +1,10 @@
 """``report.html``: one self-contained page per experiment, everything HTML-escaped.
 
 The page (template ``topics/templates/report.html``, filled with :class:`string.Template`)
-holds the corpus statistics, the results table (sorted by clicking its headers, with a few
-lines of inline JavaScript), the figures, links to the pyLDAvis pages, the themes and their
-evidence, and the manifest. It loads nothing from the network: images and pages are linked by
+holds, in this order, the results table (sorted by clicking its headers, with a few lines of
+inline JavaScript), the figures, links to the pyLDAvis pages, the themes and their evidence,
+then the corpus statistics (counts, top terms and phrases, skipped and repaired entries,
+preprocessing options folded away) and the manifest (package versions, config folded away). It loads nothing from the network: images and pages are linked by
 paths relative to the report's folder, so the folder can be moved or opened from ``file://``.
 
 Every value that comes from the corpus, the model or the user (titles, words, theme names,
@@ -42,6 +43,7 @@ def write_report(
     *,
     title: str = "Topic modelling report",
     results: pd.DataFrame,
+    results_note: str | None = None,
     figures: Mapping[str, Any] | None = None,
     ldavis_pages: Mapping[str, str | os.PathLike] | None = None,
     themes: pd.DataFrame | None = None,
@@ -51,7 +53,8 @@ def write_report(
 ) -> Path:
     """Write ``folder/report.html`` (atomically) and return its path.
 
-    ``results``: one row per run; shown as a sortable table. ``figures``: caption -> image
+    ``results``: one row per run; shown as a sortable table, after ``results_note`` (text,
+    e.g. the settings every run shares). ``figures``: caption -> image
     path, or -> the list :func:`topics.viz.save_figure` returns (the SVG is shown, every
     format linked). ``ldavis_pages``: name -> page path. Paths are relative to ``folder``
     (absolute paths inside ``folder`` are made relative; others are refused). ``themes``: a
@@ -71,6 +74,7 @@ def write_report(
         title=_esc(title),
         corpus_stats=_stats_html(corpus_stats or {}),
         results=_table(results, sortable=True, empty="No runs yet."),
+        results_note=f"<p>{_esc(results_note)}</p>" if results_note else "",
         figures=_figures_html(figures or {}, folder),
         ldavis_pages=_ldavis_html(ldavis_pages or {}, folder),
         themes=_table(themes, empty="No themes.") if themes is not None else _empty("No themes."),

@@ -26,7 +26,7 @@ def coherence_vs_k(
     so a single seed still shows.
     """
     data = _check(results, measure)
-    fig = new_figure(8.5, 4.8)
+    fig = new_figure(6.6, 4.8)
     ax = fig.add_subplot()
     for i, (engine, runs) in enumerate(data.groupby("engine", sort=True)):
         stats = runs.groupby("num_topics")[measure].agg(["mean", "min", "max", "count"])
@@ -43,8 +43,8 @@ def coherence_vs_k(
     ax.set_ylabel(measure)
     ax.set_title(title or f"{measure} against K (mean, band: min-max over seeds)")
     ax.grid(alpha=0.3)
-    # outside the axes, to the right: inside it would cover the bands
-    fig.legend(title="engine", fontsize="small", loc="outside right upper")
+    # below the axes: inside them it would cover the bands and dots
+    fig.legend(fontsize="small", loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 

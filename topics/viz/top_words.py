@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from topics.errors import ConfigError
 from topics.viz._common import check_positive_int, colour, new_figure, shorten
@@ -53,6 +54,7 @@ def topic_top_words(
         ax.set_title(shorten(f"topic {tid}: {names[tid]}" if names.get(tid) else f"topic {tid}", 36),
                      fontsize=10)
         ax.tick_params(axis="x", labelsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))  # more ticks overlap at 8 points
         ax.set_xlabel(weight_label, fontsize=8)
     for k in range(len(entries), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
