@@ -19,7 +19,7 @@ Each setup is an engine with parameters (``SETUPS``; ``{}`` means the toolkit's 
 It prints the table, writes it to ``bench/results/quality.csv`` (each run's row to
 ``quality_runs.csv``) and prints, last, one JSON object with the figures of the best
 toolkit-default setup: ``{"engine", "setup", "topwords", "npmi", "diversity",
-"nmi_bbc_k5"}``.
+"nmi_bbc_k5"}`` (``{}`` when no toolkit-default setup ran on OCTIS BBC).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -244,8 +245,10 @@ def best(table: pd.DataFrame) -> dict:
 
 def report(table: pd.DataFrame, runs: pd.DataFrame, out: Path) -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
-    runs.to_csv(out.with_name(out.stem + "_runs.csv"), index=False)
+    for frame, path in ((table, out), (runs, out.with_name(out.stem + "_runs.csv"))):
+        tmp = path.with_name(path.name + ".tmp")
+        frame.to_csv(tmp, index=False)
+        os.replace(tmp, path)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table.round(4).to_string(index=False))
     for name, (npmi_value, div) in PAPER.items():
