@@ -16,12 +16,12 @@ import functools
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
-from topics.errors import StoreError
+from topics.errors import ConfigError, StoreError
 from topics.store import DB_NAME, MANIFEST_NAME, Store, read_json
 
 
@@ -140,6 +140,26 @@ class Experiment:
                               columns=_topic_labels(out))
         return self.documents().join(topics, how="right")
 
+    def infer(self, run_id: str, texts: Sequence[str]) -> pd.DataFrame:
+        """Topic mixtures of new raw texts under the run's model: each text goes through the
+        corpus's fitted preprocessing and dictionary, then the engine's inference (repeatable:
+        seeded by the run's seed).  One row per text, in order; columns as in
+        :meth:`doc_topics`.  A text with no dictionary word gets the uniform row."""
+        from topics.engines import infer
+
+        if isinstance(texts, (str, bytes)):
+            raise ConfigError("texts", f"expected a list of strings, got {_show(texts)}")
+        texts = list(texts)
+        bad = [t for t in texts if not isinstance(t, str)]
+        if bad:
+            raise ConfigError("texts", f"expected a list of strings, got {_show(bad[0])}")
+        out = self.model(run_id)
+        corpus = self.corpus
+        bows = [corpus.dictionary.doc2bow(corpus.transform_text(t)) for t in texts]
+        theta = infer(out, bows) if bows else np.empty((0, out.num_topics))
+        return pd.DataFrame(theta, columns=_topic_labels(out),
+                            index=pd.RangeIndex(len(bows), name="text"))
+
     # ------------------------------------------------------------------ themes
     def themes(self, run_id: str, *, fold: bool = True) -> ThemeScores:
         """Document theme scores (lift) with their evidence; with ``fold``, paragraph chunks
@@ -201,17 +221,24 @@ class Experiment:
 
     def _repr_html_(self) -> str:
         results = self.results
-        stats = self.manifest.get("corpus_stats", {})
+        stats = self.manifest.get("corpus_stats") or {}
+        docs = stats.get("documents_out", stats.get("documents", "?"))
+        vocab = stats.get("vocabulary_after_filters", stats.get("vocabulary", "?"))
         grid = {k: v for k, v in self.config.get("grid", {}).items()
                 if isinstance(v, list) and len(v) > 1}
         head = (f"<h3>Experiment {html.escape(str(self.config.get('name', '')))}</h3>"
                 f"<p>{html.escape(str(self.folder))}<br>corpus: "
-                f"{html.escape(str(stats.get('documents', '?')))} documents, vocabulary "
-                f"{html.escape(str(stats.get('vocabulary', '?')))}; grid axes: "
+                f"{html.escape(str(docs))} documents, vocabulary "
+                f"{html.escape(str(vocab))}; grid axes: "
                 f"{html.escape(str(grid))}; runs: {len(results)}</p>")
         cols = [c for c in ("run_id", "engine", "num_topics", "seed", "c_v", "c_npmi",
                             "diversity", "stability", "status") if c in results.columns]
         return head + results[cols].round(4).to_html(index=False, escape=True)
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[:limit - 3] + "..."
 
 
 def _topic_labels(out) -> list[str]:
