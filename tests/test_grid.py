@@ -46,3 +46,15 @@ def test_seed_groups_collect_runs_that_differ_only_by_seed():
     groups = seed_groups(specs)
     assert len(groups) == 2
     assert all(sorted(s.seed for s in g) == [0, 1] for g in groups.values())
+
+
+def test_themes_enter_guided_ids_and_a_held_out_split_enters_every_id():
+    grid = _grid(guided=[False, True], seeds=[0])
+    base = {s.guided: s.run_id for s in expand_grid(grid, corpus_key="c", engine_params=PARAMS,
+                                                   themes={"a": ["x"]})}
+    other = {s.guided: s.run_id for s in expand_grid(grid, corpus_key="c", engine_params=PARAMS,
+                                                    themes={"a": ["y"]})}
+    assert base[False] == other[False] and base[True] != other[True]
+    held = expand_grid(grid, corpus_key="c", engine_params=PARAMS, themes={"a": ["x"]},
+                       held_out_split="test")
+    assert not {s.run_id for s in held} & set(base.values())

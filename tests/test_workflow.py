@@ -273,8 +273,6 @@ def test_changed_preprocessing_does_not_resume_from_the_other_corpus(tmp_path, c
     assert (other.skipped, other.done) == (0, 4)
 
 
-@pytest.mark.xfail(strict=True, reason="workflow does not pass config.themes to expand_grid: "
-                   "guided runs keep their ids when the themes change and are skipped")
 def test_changed_themes_retrain_the_guided_runs(tmp_path, corpus):
     out = tmp_path / "exp"
     grid = {"guided": [False, True], "num_topics": 3, "seeds": [0]}

@@ -50,24 +50,30 @@ class RunSpec:
 
 
 def run_id(params: Mapping[str, Any], corpus_key: str,
-           themes: Mapping[str, list[str]] | None = None) -> str:
-    """The 12-hex-digit id of a run: a hash of its parameters, corpus key and themes."""
+           themes: Mapping[str, list[str]] | None = None,
+           held_out_split: str | None = None) -> str:
+    """The 12-hex-digit id of a run: a hash of its parameters, corpus key, themes (guided
+    runs) and held-out split (which documents it was not trained on)."""
     payload: dict[str, Any] = {"params": dict(params), "corpus": corpus_key}
     if themes is not None:
         payload["themes"] = {name: list(words) for name, words in themes.items()}
+    if held_out_split is not None:
+        payload["held_out_split"] = held_out_split
     text = json.dumps(payload, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def expand_grid(grid: Mapping[str, list], *, corpus_key: str,
                 engine_params: Mapping[str, Mapping[str, Any]],
-                themes: Mapping[str, list[str]] | None = None) -> list[RunSpec]:
+                themes: Mapping[str, list[str]] | None = None,
+                held_out_split: str | None = None) -> list[RunSpec]:
     """Expand a validated ``grid`` section into :class:`RunSpec` s, deterministically.
 
     ``engine_params`` maps each engine to its parameter defaults (``topics.engines``);
     a grid value of None means that default.  ``themes`` (theme name -> seed words, the
     config's ``themes:``) enter the ids of guided runs, so that changed themes name new runs
     instead of being taken for runs already completed; unguided ids do not depend on them.
+    ``held_out_split`` (documents kept out of training) enters every id.
     """
     axes = sorted(k for k in grid if k != "seeds")
     specs: dict[str, RunSpec] = {}
@@ -77,19 +83,19 @@ def expand_grid(grid: Mapping[str, list], *, corpus_key: str,
         params = {k: (point[k] if point.get(k) is not None else v)
                   for k, v in sorted(defaults.items())}
         for seed in grid["seeds"]:
-            spec = _spec(point, params, seed, corpus_key, themes)
+            spec = _spec(point, params, seed, corpus_key, themes, held_out_split)
             specs.setdefault(spec.run_id, spec)
     return sorted(specs.values(), key=lambda s: (s.engine, s.num_topics, s.point, s.seed))
 
 
 def _spec(point: dict, params: dict, seed: int, corpus_key: str,
-          themes: Mapping[str, list[str]] | None) -> RunSpec:
+          themes: Mapping[str, list[str]] | None, held_out_split: str | None) -> RunSpec:
     guided = bool(point.get("guided", False))
     spec = RunSpec(run_id="", engine=point["engine"], num_topics=int(point["num_topics"]),
                    seed=int(seed), params=params, guided=guided,
                    guided_boost=point.get("guided_boost") if guided else None,
                    corpus_key=corpus_key)
-    key = run_id(spec.as_dict(), corpus_key, themes if guided else None)
+    key = run_id(spec.as_dict(), corpus_key, themes if guided else None, held_out_split)
     return RunSpec(**{**spec.__dict__, "run_id": key})
 
 

@@ -44,6 +44,7 @@ class RunTask:
     topwords_lambda: float
     ldavis: bool
     prior_words: tuple[tuple[str, tuple[int, ...]], ...] = ()  # guided: theme -> word ids
+    held_out_split: str | None = None  # documents with this `split` are kept out, scored
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,16 @@ def run_one(task: RunTask) -> RunResult:
 
         corpus = _open_corpus(task.corpus_dir)
         prior, names = _guided_prior(task, corpus) if spec.guided else (None, None)
+        train, test = split_documents(corpus, task.held_out_split)
         t0 = time.perf_counter()
         output = engines.train(
-            engine=spec.engine, dictionary=corpus.dictionary, corpus=corpus.bow,
-            doc_ids=corpus.doc_ids, num_topics=spec.num_topics, seed=spec.seed,
-            prior=prior, topic_names=names, **dict(spec.params))
+            engine=spec.engine, dictionary=corpus.dictionary,
+            corpus=corpus.bow if not test else [corpus.bow[i] for i in train],
+            doc_ids=corpus.doc_ids if not test else [corpus.doc_ids[i] for i in train],
+            num_topics=spec.num_topics, seed=spec.seed, prior=prior, topic_names=names,
+            **dict(spec.params))
         train_s = time.perf_counter() - t0
+        extra = _held_out(output, [corpus.bow[i] for i in test]) if test else ()
         model_dir = Path("models") / spec.run_id
         engines.save_model(output, Path(task.experiment_dir) / model_dir)
         words = _top(output, task, task.topn)
@@ -92,12 +97,35 @@ def run_one(task: RunTask) -> RunResult:
         if task.ldavis:
             _write_ldavis(output, Path(task.experiment_dir) / "ldavis" / f"{spec.run_id}.html")
         return RunResult(spec.run_id, "done", None, started, time.time(), train_s,
-                         model_dir.as_posix(), words, diverse, socket.gethostname())
+                         model_dir.as_posix(), words, diverse, socket.gethostname(), extra)
     except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
         log.debug("run %s failed:\n%s", spec.run_id, traceback.format_exc())
         message = f"{type(err).__name__}: {err}".splitlines()[0][:500]
         return RunResult(spec.run_id, "failed", message, started, time.time(), None, None,
                          host=socket.gethostname())
+
+
+def split_documents(corpus, held_out_split: str | None) -> tuple[list[int], list[int]]:
+    """Indices of the training documents and of the held-out ones (``meta["split"]`` equal
+    to ``held_out_split``); no held-out documents when it is None."""
+    if held_out_split is None:
+        return list(range(len(corpus.doc_ids))), []
+    test = [i for i, meta in enumerate(corpus.meta) if meta.get("split") == held_out_split]
+    held = set(test)
+    return [i for i in range(len(corpus.doc_ids)) if i not in held], test
+
+
+def _held_out(output, bows: list) -> tuple[tuple[str, Any], ...]:
+    """Held-out perplexity (natural log; see topics.engines.heldout for what each engine's
+    likelihood is) and the number of held-out tokens."""
+    from topics.engines import held_out_bound
+    from topics.scoring import perplexity
+
+    log_likelihood, tokens = held_out_bound(output, bows)
+    if tokens == 0:
+        return (("held_out_tokens", 0),)
+    return (("perplexity", perplexity(log_likelihood=log_likelihood, num_tokens=tokens)),
+            ("held_out_tokens", tokens))
 
 
 def _top(output, task: RunTask, topn: int) -> tuple[tuple[str, ...], ...]:

@@ -78,6 +78,10 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
             resolve_params(engine=s.engine, num_topics=s.num_topics, seed=s.seed, **s.params)
         except ConfigError as err:
             raise ConfigError(f"grid.{err.key}", f"{err.message} (engine {s.engine})") from None
+    split = config.scoring["held_out_split"]
+    if split is not None and not any(m.get("split") == split for m in corpus.meta):
+        raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
+                          "(the `split` metadata column, e.g. OCTIS's train/val/test)")
     n_themes = len(config.themes)
     for s in specs:
         if s.guided and s.num_topics < n_themes:
@@ -91,7 +95,8 @@ def _tasks(specs: list[RunSpec], corpus, folder: Path, config: Config,
                     topn=config.scoring["topn"], diversity_topn=config.scoring["diversity_topn"],
                     topwords_method=config.topwords["method"],
                     topwords_lambda=config.topwords["lambda"], ldavis=config.output["ldavis"],
-                    prior_words=prior_words if s.guided else ())
+                    prior_words=prior_words if s.guided else (),
+                    held_out_split=config.scoring["held_out_split"])
             for s in specs]
 
 
@@ -116,7 +121,9 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
                        corpus_hash=corpus.content_hash, corpus_stats=corpus.stats)
         from topics.engines import ENGINE_PARAMS
 
-        specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_PARAMS)
+        specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_PARAMS,
+                            themes=config.themes,
+                            held_out_split=config.scoring["held_out_split"])
         _check_grid(specs, corpus, config)
         with Store(folder) as store:
             summary = _run_grid(store, specs, corpus, folder, config, progress=progress)
@@ -213,7 +220,7 @@ def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Conf
     if status == "done":
         t0 = time.perf_counter()
         try:
-            metrics = _score(result, scorer, config)
+            metrics = {**_score(result, scorer, config), **dict(result.extra)}
         except Exception as err:  # noqa: BLE001 - a scoring failure fails this run only
             status, error = "failed", f"scoring: {type(err).__name__}: {err}"
         score_s = time.perf_counter() - t0
