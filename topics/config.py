@@ -111,7 +111,7 @@ SCORING_FIELDS = {
 }
 
 TOPWORDS_FIELDS = {
-    "method": Field(choice("probability", "relevance"), "probability",
+    "method": Field(choice("probability", "relevance"), "relevance",
                     "rank top words by probability or by relevance (Sievert and Shirley 2014)"),
     "lambda": Field(number(0, 1), 0.6, "relevance weight lambda"),
     "topn": Field(integer(1), 10, "words shown per topic"),
