@@ -362,10 +362,6 @@ def disk_full_while_saving_models(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "topics/engines/storage.py save_model: a model that cannot be written is recorded with "
-    "numpy's bare 'OSError: <n> requested and <m> written' (np.save's short write, errno "
-    "lost): the error should name the model folder it was writing"))
 def test_full_disk_while_saving_models_names_the_model_folder(disk_full_while_saving_models):
     *_, runs = disk_full_while_saving_models
     failed = [run for run in runs if run.status == "failed"]

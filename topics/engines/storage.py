@@ -31,7 +31,10 @@ def save_model(output: ModelOutput, folder: str | os.PathLike) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
     try:
-        _write(output, tmp)
+        try:
+            _write(output, tmp)
+        except OSError as err:  # numpy's short writes lose errno: say which model failed
+            raise StoreError(f"{folder}: cannot write the model ({err})") from err
         if folder.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old",
                                         dir=folder.parent))
