@@ -176,6 +176,21 @@ def iter_local(tasks: list[RunTask], n_jobs: int) -> Iterator[RunResult]:
             pending = [t for t in unfinished if t.spec.run_id not in started]
 
 
+def _die_with_parent(parent_pid: int) -> None:
+    """Pool initializer: the kernel kills this worker when the ``topics run`` process that
+    started it dies, even by SIGKILL (Linux ``PR_SET_PDEATHSIG``), so no orphan goes on
+    training or keeps the experiment's lock (inherited through fork) held."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: nothing to arm
+        return
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(1)
+
+
 def _run_marked(task: RunTask, marks: str) -> RunResult:
     """``run_one`` in a pool worker, leaving a mark that the run has started."""
     Path(marks, task.spec.run_id).touch()
@@ -186,7 +201,8 @@ def _pool_round(tasks: list[RunTask], n_jobs: int,
                 marks: str) -> Generator[RunResult, None, list[RunTask]]:
     """Yield the results of one pool; return the tasks left unfinished by a broken pool."""
     broken: set[str] = set()
-    pool = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, len(tasks))))
+    pool = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, len(tasks))),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(_run_marked, t, marks): t for t in tasks}
         for future in as_completed(futures):

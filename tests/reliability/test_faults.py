@@ -248,13 +248,6 @@ def test_sigkill_while_models_are_written_leaves_only_whole_models(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "topics/runner.py + topics/store.py: SIGKILL of `topics run` alone (not its process "
-    "group) leaves its forked pool workers alive for ever (blocked on the call queue) and "
-    "they inherited the flock'ed .lock descriptor, so the next `topics run` on the folder "
-    "fails with 'experiment is in use by pid <dead pid>' until the orphans are killed by "
-    "hand; workers should die with their parent (PR_SET_PDEATHSIG or a getppid watch in a "
-    "pool initializer) and not hold the lock (a spawn/forkserver context, or close it)"))
 def test_sigkill_of_the_cli_alone_does_not_keep_the_experiment_locked(tmp_path):
     config, out = experiment(tmp_path, num_topics=[3, 4, 5, 6], seeds=[0, 1, 2],
                              iterations=300)
