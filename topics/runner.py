@@ -95,7 +95,8 @@ def run_one(task: RunTask) -> RunResult:
         words = _top(output, task, task.topn)
         diverse = _top(output, task, task.diversity_topn)
         if task.ldavis:
-            _write_ldavis(output, Path(task.experiment_dir) / "ldavis" / f"{spec.run_id}.html")
+            _write_ldavis(output, Path(task.experiment_dir) / "ldavis" / f"{spec.run_id}.html",
+                          title=run_label(spec))
         return RunResult(spec.run_id, "done", None, started, time.time(), train_s,
                          model_dir.as_posix(), words, diverse, socket.gethostname(), extra)
     except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
@@ -145,13 +146,19 @@ def _guided_prior(task: RunTask, corpus):
                                  boost=task.spec.guided_boost)
 
 
-def _write_ldavis(output, path: Path) -> None:
+def run_label(spec: RunSpec) -> str:
+    """A run as a researcher names it: ``tomotopy K=8 guided, seed 0 (run 1a2b3c4d5e6f)``."""
+    guided = " guided" if spec.guided else ""
+    return f"{spec.engine} K={spec.num_topics}{guided}, seed {spec.seed} (run {spec.run_id})"
+
+
+def _write_ldavis(output, path: Path, *, title: str) -> None:
     from topics.viz.ldavis import ldavis_page
 
     ldavis_page(topic_word=output.topic_word, doc_topic=output.doc_topic,
                 doc_lengths=output.doc_lengths, vocab=output.vocab,
                 term_frequency=output.term_frequency, topic_names=output.topic_names,
-                path=path)
+                path=path, title=title)
 
 
 # ------------------------------------------------------------------ executors
