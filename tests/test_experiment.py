@@ -62,7 +62,7 @@ def raw_config(corpus: Path, name: str = "notebook api") -> dict:
         "grid": {"engine": ["gensim", "tomotopy"], "num_topics": [2, 3], "seeds": [0, 1],
                  "passes": 5, "iterations": 50},
         "scoring": {"measures": MEASURES, "topn": 5, "diversity_topn": 5},
-        "topwords": {"topn": 4}, "runner": {"n_jobs": 2},
+        "topwords": {"topn": 4, "method": "probability"}, "runner": {"n_jobs": 2},
         "output": {"ldavis": True, "report": False},
     }
 
@@ -437,3 +437,22 @@ def test_documents_of_the_loaded_folder_equal_the_run_ones(exp):
     again = topics.load_experiment(exp.folder)
     pd.testing.assert_frame_equal(again.documents(), exp.documents())
     pd.testing.assert_frame_equal(again.results, exp.results)
+
+
+def test_topics_by_relevance_keep_probabilities_as_weights(exp):
+    from topics.topwords import top_words
+
+    rid = run_ids(exp, num_topics=3)[0]
+    out = exp.model(rid)
+    exp.config["topwords"] = {**exp.config["topwords"], "method": "relevance", "lambda": 0.6}
+    try:
+        table = exp.topics(rid, topn=5)
+    finally:
+        exp.config["topwords"]["method"] = "probability"
+    expected = top_words(out.topic_word, out.vocab, topn=5, method="relevance", lam=0.6,
+                         term_frequency=out.term_frequency)
+    for k, rows in table.groupby("topic"):
+        assert list(rows["word"]) == expected[k]
+        assert rows["relevance"].is_monotonic_decreasing
+        index = [out.vocab.index(w) for w in rows["word"]]
+        assert np.allclose(rows["weight"], out.topic_word[k][index])

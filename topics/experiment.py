@@ -104,19 +104,27 @@ class Experiment:
         return self._models[run_id]
 
     def topics(self, run_id: str, topn: int | None = None) -> pd.DataFrame:
-        """Top words and weights per topic (ranked as the config's ``topwords`` says)."""
+        """Top words per topic, ranked as the config's ``topwords`` says; ``weight`` is
+        p(word | topic), and with ``method: relevance`` a ``relevance`` column gives the
+        score the words are ranked by."""
         from topics.topwords import top_words_weighted
 
         out = self.model(run_id)
         tw = self.config.get("topwords", {})
+        method = tw.get("method", "probability")
         ranked = top_words_weighted(
-            out.topic_word, out.vocab, topn=topn or tw.get("topn", 10),
-            method=tw.get("method", "probability"), lam=tw.get("lambda", 0.6),
-            term_frequency=out.term_frequency)
+            out.topic_word, out.vocab, topn=topn or tw.get("topn", 10), method=method,
+            lam=tw.get("lambda", 0.6), term_frequency=out.term_frequency)
         names = out.topic_names or (None,) * out.num_topics
-        rows = [{"topic": k, "name": names[k], "rank": r, "word": w,
-                 "weight": float(p)}
-                for k, words in enumerate(ranked) for r, (w, p) in enumerate(words)]
+        index = {w: i for i, w in enumerate(out.vocab)}
+        rows = []
+        for k, words in enumerate(ranked):
+            for r, (w, score) in enumerate(words):
+                row = {"topic": k, "name": names[k], "rank": r, "word": w,
+                       "weight": float(out.topic_word[k, index[w]])}
+                if method == "relevance":
+                    row["relevance"] = float(score)
+                rows.append(row)
         return pd.DataFrame(rows)
 
     @functools.cached_property
