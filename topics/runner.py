@@ -64,11 +64,23 @@ class RunResult:
     extra: tuple[tuple[str, Any], ...] = ()  # engine-side metrics, e.g. log-likelihood
 
 
+#: Corpora with at most this many tokens are trained from bags of words held in memory
+#: (built once per worker); larger ones stream from the Matrix Market file on every pass.
+IN_MEMORY_TOKENS = 5_000_000
+
+
 @functools.lru_cache(maxsize=2)
 def _open_corpus(corpus_dir: str):
+    """The corpus and its training bags of words, opened once per worker process."""
+    from gensim.corpora import MmCorpus
+
     from topics.corpus import load_corpus
 
-    return load_corpus(corpus_dir)
+    corpus = load_corpus(corpus_dir)
+    tokens = corpus.stats.get("tokens_after_filters", 0)
+    if tokens > IN_MEMORY_TOKENS and corpus.mm_path is not None and corpus.mm_path.exists():
+        return corpus, MmCorpus(str(corpus.mm_path))
+    return corpus, list(corpus.bow)
 
 
 def run_one(task: RunTask) -> RunResult:
@@ -78,18 +90,18 @@ def run_one(task: RunTask) -> RunResult:
     try:
         from topics import engines
 
-        corpus = _open_corpus(task.corpus_dir)
+        corpus, bows = _open_corpus(task.corpus_dir)
         prior, names = _guided_prior(task, corpus) if spec.guided else (None, None)
         train, test = split_documents(corpus, task.held_out_split)
         t0 = time.perf_counter()
         output = engines.train(
             engine=spec.engine, dictionary=corpus.dictionary,
-            corpus=corpus.bow if not test else [corpus.bow[i] for i in train],
+            corpus=bows if not test else [bows[i] for i in train],
             doc_ids=corpus.doc_ids if not test else [corpus.doc_ids[i] for i in train],
             num_topics=spec.num_topics, seed=spec.seed, prior=prior, topic_names=names,
             **dict(spec.params))
         train_s = time.perf_counter() - t0
-        extra = _held_out(output, [corpus.bow[i] for i in test]) if test else ()
+        extra = _held_out(output, [bows[i] for i in test]) if test else ()
         model_dir = Path("models") / spec.run_id
         engines.save_model(output, Path(task.experiment_dir) / model_dir)
         words = _top(output, task, task.topn)
