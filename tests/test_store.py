@@ -93,3 +93,20 @@ def test_manifest_records_versions_and_keeps_history(tmp_path):
     (tmp_path / "manifest.json").write_text("{broken")
     with pytest.raises(StoreError, match="manifest.json: damaged"):
         read_json(tmp_path / "manifest.json")
+
+
+def test_staging_left_by_a_killed_writer_is_removed_and_nothing_else(tmp_path):
+    from topics.store import remove_staging
+
+    (tmp_path / "models" / "abc").mkdir(parents=True)
+    (tmp_path / "models" / ".abc.x1.tmp").mkdir()
+    (tmp_path / "models" / ".abc.x2.old").mkdir()
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / ".key.tmp-123").mkdir()
+    (tmp_path / ".results.csv.x.tmp").write_text("half")
+    (tmp_path / ".lock").write_text("")
+    removed = remove_staging(tmp_path)
+    assert sorted(p.name for p in removed) == sorted(
+        [".abc.x1.tmp", ".abc.x2.old", ".key.tmp-123", ".results.csv.x.tmp"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "cache", "models"]
+    assert [p.name for p in (tmp_path / "models").iterdir()] == ["abc"]

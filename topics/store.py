@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import tempfile
@@ -221,6 +222,26 @@ class Store:
         """Runs recorded as done whose model folder still exists."""
         return {r.run_id for r in self.runs(status="done")
                 if r.model_dir is None or (self.folder / r.model_dir).exists()}
+
+
+def remove_staging(folder: str | Path) -> list[Path]:
+    """Remove the hidden staging folders and files (``.name.tmp...``, ``.name...old``) that
+    a killed writer left in ``models/``, ``cache/`` and the folder itself.  Call it only while
+    holding :func:`experiment_lock`: then no writer can be using them."""
+    folder = Path(folder)
+    removed = []
+    for parent in (folder, *(folder / name for name in ("models", "cache", "ldavis", "figures"))):
+        if not parent.is_dir():
+            continue
+        for path in parent.iterdir():
+            if path.name.startswith(".") and (".tmp" in path.name or ".old" in path.name):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                removed.append(path)
+    return removed
 
 
 def package_versions() -> dict[str, str]:

@@ -17,7 +17,8 @@ from topics.config import Config
 from topics.errors import ConfigError
 from topics.grid import RunSpec, expand_grid, seed_groups
 from topics.runner import RunResult, RunTask, execute
-from topics.store import RunRecord, Store, experiment_lock, write_json, write_manifest
+from topics.store import (RunRecord, Store, experiment_lock, remove_staging, write_json,
+                          write_manifest)
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,8 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
     """Run the config's grid in its experiment folder, skipping runs already completed."""
     folder = experiment_folder(config, out)
     with experiment_lock(folder):
+        for path in remove_staging(folder):
+            log.info("removed %s, left by an interrupted run", path)
         corpus = load_corpus_for(config, out=folder)
         write_manifest(folder, config=config.resolved(), corpus_key=corpus.key,
                        corpus_hash=corpus.content_hash, corpus_stats=corpus.stats)
@@ -152,6 +155,7 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
                       address=config.runner["address"])
     for result in _progress(results, total=len(todo), enabled=progress):
         _record(store, by_id[result.run_id], result, scorer, config, folder)
+        _export_csv(store, folder, specs[0].corpus_key)
         if result.status == "done":
             summary.done += 1
         else:
