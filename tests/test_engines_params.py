@@ -8,6 +8,8 @@ from gensim.corpora import Dictionary
 from gensim.models import LdaModel
 
 from topics import engines
+from topics.engines.api import check_finite
+from topics.engines.base import normalise_rows
 from topics.engines.params import alpha_vector
 from topics.errors import ConfigError
 
@@ -96,3 +98,77 @@ def test_train_rejects_a_dictionary_with_holes():
         engines.train(engine="gensim", dictionary=dictionary, corpus=corpus,
                       doc_ids="xy", num_topics=2, seed=0)
     assert err.value.key == "dictionary" and "compactify" in err.value.message
+
+
+# ---------------------------------------------------------------- prior range (float32)
+@pytest.mark.parametrize("engine, name, value", [
+    ("tomotopy", "alpha", 1e-50),  # 0 in float32: tomotopy aborts the process
+    ("tomotopy", "eta", 1e-50),
+    ("tomotopy", "eta", 1e308),  # inf in float32: topic rows hold inf
+    ("tomotopy", "alpha", 1e-38),  # subnormal in float32: NaN once optimised
+    ("gensim", "eta", 1e308),
+    ("gensim", "alpha", 2e30),
+    ("gensim", "eta", float("inf")),
+])
+def test_priors_outside_the_float32_range_are_refused_naming_the_range(engine, name, value):
+    with pytest.raises(ConfigError) as err:
+        engines.resolve_params(engine=engine, num_topics=3, seed=0, **{name: value})
+    assert err.value.key == name
+    assert repr(value) in err.value.message
+    assert "between 1e-30 and 1e+30" in err.value.message and engine in err.value.message
+
+
+@pytest.mark.parametrize("engine", ["gensim", "tomotopy"])
+def test_priors_at_the_ends_of_the_range_train_finite_models(tiny, engine):
+    dictionary, corpus = tiny
+    for alpha, eta in ((1e-30, 1e30), (1e30, 1e-30)):
+        # tomotopy optimises the small alpha; the large one stays fixed (see below)
+        extra = {"optim_interval": 2 if alpha < 1 else 0} if engine == "tomotopy" else {
+            "passes": 2}
+        output = engines.train(engine=engine, dictionary=dictionary, corpus=corpus,
+                               doc_ids="xyz", num_topics=2, seed=0, iterations=10,
+                               alpha=alpha, eta=eta, **extra)
+        assert np.isfinite(output.topic_word).all() and np.isfinite(output.doc_topic).all()
+        np.testing.assert_allclose(output.topic_word.sum(axis=1), 1.0)
+
+
+def test_a_guided_prior_outside_the_range_is_refused_with_its_value(tiny):
+    dictionary, corpus = tiny
+    prior = np.full((2, len(dictionary)), 0.01)
+    prior[0, 1] = 1e32
+    with pytest.raises(ConfigError) as err:
+        engines.train(engine="tomotopy", dictionary=dictionary, corpus=corpus, doc_ids="xyz",
+                      num_topics=2, seed=0, iterations=5, prior=prior)
+    assert err.value.key == "prior" and "1e+32" in err.value.message
+
+
+def test_a_model_trained_into_nan_is_an_error_not_an_output(tiny):
+    # in range, but tomotopy's alpha optimisation starting from 1e10 yields NaN here
+    dictionary, corpus = tiny
+    with pytest.raises(ConfigError) as err:
+        engines.train(engine="tomotopy", dictionary=dictionary, corpus=corpus, doc_ids="xyz",
+                      num_topics=2, seed=0, iterations=10, alpha=1e10, optim_interval=2)
+    assert err.value.key == "params" and "'tomotopy'" in err.value.message
+    assert "'alpha': 10000000000.0" in err.value.message and "NaN" in err.value.message
+
+
+def test_a_trained_matrix_with_nan_or_inf_is_an_error_naming_engine_and_parameters():
+    params = {"engine": "tomotopy", "alpha": 0.1, "eta": 0.01}
+    good = np.full((2, 3), 1 / 3)
+    check_finite(engine="tomotopy", params=params, topic_word=good, doc_topic=good)
+    for bad in (np.nan, np.inf):
+        matrix = good.copy()
+        matrix[1, 2] = bad
+        for which, args in (("topic-word", (matrix, good)), ("document-topic", (good, matrix))):
+            with pytest.raises(ConfigError) as err:
+                check_finite(engine="tomotopy", params=params, topic_word=args[0],
+                             doc_topic=args[1])
+            assert err.value.key == "params"
+            assert "'tomotopy'" in err.value.message and which in err.value.message
+            assert "'alpha': 0.1" in err.value.message and "'eta': 0.01" in err.value.message
+
+
+def test_normalising_keeps_nan_and_inf_rows_visible():
+    rows = normalise_rows(np.array([[1.0, np.inf], [np.nan, 1.0], [0.0, 0.0], [1.0, 3.0]]))
+    assert np.isnan(rows[0]).any() and np.isnan(rows[1]).all()
+    np.testing.assert_array_equal(rows[2:], [[0.5, 0.5], [0.25, 0.75]])

@@ -93,8 +93,8 @@ GRID_FIELDS = {
                             "tomotopy: optimise the priors every N iterations (0: never)"),
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
     "guided": Field(boolean, False, "anchor one topic per theme with boosted word priors"),
-    "guided_boost": Field(number(0, strict_min=True), 100.0,
-                          "prior boost of theme words in guided runs"),
+    "guided_boost": Field(number(1, strict_min=True), 100.0,  # themes.guided_prior: > 1
+                          "prior multiplier (> 1) of theme words in guided runs"),
     "seeds": Field(list_of(integer(0), allow_empty=False), [0], "random seeds, one run each"),
 }
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from topics.engines import gensim_lda, tomotopy_lda
 from topics.engines.base import ModelOutput, corpus_counts
-from topics.engines.params import check_int, resolve_params
+from topics.engines.params import PRIOR_RANGE, check_int, resolve_params
 from topics.errors import ConfigError
 
 
@@ -28,9 +28,22 @@ def _check_prior(prior: Any, num_topics: int, num_terms: int) -> np.ndarray | No
     if matrix.shape != (num_topics, num_terms):
         raise ConfigError("prior", f"must be a num_topics x vocabulary matrix "
                                    f"({num_topics} x {num_terms}), got shape {matrix.shape}")
-    if not np.all(np.isfinite(matrix)) or np.any(matrix <= 0):
-        raise ConfigError("prior", "must hold positive finite numbers only")
+    low, high = PRIOR_RANGE
+    bad = matrix[~((matrix >= low) & (matrix <= high))]  # NaN is bad too
+    if bad.size:
+        raise ConfigError("prior", f"must hold numbers between {low:g} and {high:g} only "
+                                   f"(the engines compute in float32), got {float(bad[0])!r}")
     return matrix
+
+
+def check_finite(*, engine: str, params: dict[str, Any], topic_word: np.ndarray,
+                 doc_topic: np.ndarray) -> None:
+    """Raise ConfigError('params') naming the engine and its parameters if a trained matrix
+    holds NaN or infinity (a model that must not be saved as a completed run)."""
+    for name, matrix in (("topic-word", topic_word), ("document-topic", doc_topic)):
+        if not np.all(np.isfinite(matrix)):
+            raise ConfigError("params", f"engine {engine!r} gave a {name} matrix holding NaN "
+                                        f"or infinity with parameters {params}")
 
 
 def _check_names(topic_names: Any, num_topics: int) -> tuple[str | None, ...] | None:
@@ -54,7 +67,9 @@ def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
     it as the ``eta`` matrix; tomotopy uses its most common value as eta and sets a word
     prior for every word whose column differs); the ``eta`` option is then not used and the
     resolved parameters record ``eta='prior'``.  ``params`` are the engine's parameters
-    (see ``ENGINE_PARAMS``); anything unknown or invalid raises ConfigError naming it.
+    (see ``ENGINE_PARAMS``); anything unknown or invalid raises ConfigError naming it, and
+    so does a trained matrix holding NaN or infinity (``params``, naming the engine and its
+    parameters): such a model is never returned.
     """
     resolved = resolve_params(engine=engine, num_topics=num_topics, seed=seed, **params)
     vocab = dictionary_vocab(dictionary)
@@ -75,6 +90,7 @@ def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
     else:
         native, topic_word, doc_topic = tomotopy_lda.train(vocab=vocab, corpus=corpus,
                                                            params=resolved, prior=prior)
+    check_finite(engine=engine, params=resolved, topic_word=topic_word, doc_topic=doc_topic)
     return ModelOutput(engine=engine, params=resolved, topic_word=topic_word,
                        doc_topic=doc_topic, vocab=vocab, doc_ids=doc_ids, topic_names=names,
                        term_frequency=term_frequency, doc_lengths=doc_lengths,

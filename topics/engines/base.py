@@ -67,12 +67,13 @@ class ModelOutput:
 
 
 def normalise_rows(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to sum to 1 (float64); an all-zero row becomes uniform."""
+    """Rows scaled to sum to 1 (float64); an all-zero row becomes uniform, and a row holding
+    NaN or infinity comes out holding NaN (for the caller to detect, not hidden)."""
     matrix = np.asarray(matrix, dtype=np.float64)
     sums = matrix.sum(axis=1, keepdims=True)
     uniform = np.full(matrix.shape[1], 1.0 / matrix.shape[1])
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(sums > 0, matrix / sums, uniform)
+        out = np.where((sums > 0) | np.isnan(sums), matrix / sums, uniform)
     return out
 
 
