@@ -290,11 +290,16 @@ def iter_dask(tasks: list[RunTask], *, address: str | None, n_jobs: int) -> Iter
         with Client(address or cluster) as client:
             futures = {client.submit(run_one, t, key=f"run-{t.spec.run_id}", pure=False): t
                        for t in tasks}
-            for future in dask_completed(futures):
+            for future in dask_completed(list(futures)):
+                task = futures.pop(future)
                 try:
-                    yield future.result()
+                    result = future.result()
                 except Exception as err:  # noqa: BLE001 - a lost run is data, not a crash
-                    yield _dask_failure(futures[future], err)
+                    result = _dask_failure(task, err)
+                # Release the finished task, so a worker dying later does not make Dask
+                # recompute it (a rerun would overwrite a run already recorded).
+                future.release()
+                yield result
     finally:
         if cluster is not None:
             cluster.close()
