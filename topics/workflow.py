@@ -150,6 +150,9 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
         return summary
     by_id = {s.run_id: s for s in todo}
     scorer = make_scorer(config, corpus)
+    # Largest models first: the long runs start early and the short ones fill the gaps, so
+    # the workers finish together instead of one training the biggest model alone at the end.
+    todo = sorted(todo, key=lambda s: -s.num_topics)
     tasks = _tasks(todo, corpus, folder, config, _resolved_theme_ids(config, corpus))
     results = execute(tasks, executor=config.runner["executor"], n_jobs=config.runner["n_jobs"],
                       address=config.runner["address"])
