@@ -51,7 +51,7 @@ def make_config(corpus: Path, out: Path):
     raw = {"name": "bench-grid", "corpus": {"path": str(corpus)},
            "preprocess": {"no_below": 5, "no_above": 0.5},
            "grid": {"engine": "gensim", "num_topics": list(KS), "passes": PASSES,
-                    "seeds": list(SEEDS)},
+                    "seeds": list(SEEDS), **GENSIM},
            "scoring": {"measures": ["u_mass"]}, "runner": {"executor": "local", "n_jobs": 2},
            "output": {"dir": str(out), "ldavis": False, "report": False}}
     return validate(raw)
