@@ -38,7 +38,7 @@ import numpy as np
 from scipy.spatial.distance import pdist, squareform
 
 from topics.errors import ConfigError
-from topics.viz._common import atomic_file
+from topics.viz._common import atomic_file, weight_matrix
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +116,8 @@ def ldavis_page(
 
 
 def _check_arrays(topic_word, doc_topic, doc_lengths, vocab, term_frequency):
-    tw = _matrix(topic_word, "topic_word")
-    dt = _matrix(doc_topic, "doc_topic")
+    tw = weight_matrix(topic_word, "topic_word")
+    dt = weight_matrix(doc_topic, "doc_topic")
     k, v = tw.shape
     if dt.shape[1] != k:
         raise ConfigError("doc_topic", f"has {dt.shape[1]} topic columns but topic_word has {k} topics")
@@ -137,18 +137,6 @@ def _check_arrays(topic_word, doc_topic, doc_lengths, vocab, term_frequency):
     if lengths.sum() <= 0:
         raise ConfigError("doc_lengths", "all documents have length 0")
     return tw, dt, lengths, tf
-
-
-def _matrix(x: Any, name: str) -> np.ndarray:
-    try:
-        mat = np.array(x, dtype="float64")
-    except (TypeError, ValueError):
-        raise ConfigError(name, "expected a 2-D numeric array") from None
-    if mat.ndim != 2 or 0 in mat.shape:
-        raise ConfigError(name, f"expected a non-empty 2-D array, got shape {mat.shape}")
-    if not np.isfinite(mat).all() or (mat < 0).any():
-        raise ConfigError(name, "values must be finite and non-negative")
-    return mat
 
 
 def _vector(x: Any, name: str, size: int) -> np.ndarray:

@@ -12,7 +12,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 
 from topics.errors import ConfigError
-from topics.viz._common import new_figure, shorten
+from topics.viz._common import new_figure, shorten, weight_matrix
 
 ARRAY_METRICS = ("cosine", "jensen_shannon")
 WORD_METRICS = ("jaccard",)
@@ -32,7 +32,9 @@ def topic_similarity_matrix(a: Any, b: Any, *, metric: str | None = None) -> np.
             raise ConfigError("metric", f"{metric!r} does not apply to top-word lists; use 'jaccard'")
         sets_a, sets_b = [set(map(str, t)) for t in a], [set(map(str, t)) for t in b]
         return np.array([[len(x & y) / max(len(x | y), 1) for y in sets_b] for x in sets_a])
-    mat_a, mat_b = _matrix(a, "topic_word_a"), _matrix(b, "topic_word_b")
+    what = "a K x V matrix of weights or a list of top-word lists"
+    mat_a = weight_matrix(a, "topic_word_a", what=what, rows_positive=True)
+    mat_b = weight_matrix(b, "topic_word_b", what=what, rows_positive=True)
     if mat_a.shape[1] != mat_b.shape[1]:
         raise ConfigError("topic_word_b", f"has {mat_b.shape[1]} words but topic_word_a has "
                           f"{mat_a.shape[1]}; both must share one vocabulary")
@@ -110,18 +112,6 @@ def _is_word_lists(x: Any) -> bool:
         return False
     return all(isinstance(t, Sequence) and not isinstance(t, str) and all(isinstance(w, str) for w in t)
                for t in x)
-
-
-def _matrix(x: Any, name: str) -> np.ndarray:
-    try:
-        mat = np.asarray(x, dtype="float64")
-    except (TypeError, ValueError):
-        raise ConfigError(name, "expected a K x V matrix of weights or a list of top-word lists") from None
-    if mat.ndim != 2 or 0 in mat.shape:
-        raise ConfigError(name, f"expected a non-empty 2-D matrix, got shape {mat.shape}")
-    if not np.isfinite(mat).all() or (mat < 0).any() or (mat.sum(axis=1) <= 0).any():
-        raise ConfigError(name, "weights must be finite, non-negative, with no all-zero row")
-    return mat
 
 
 def _labels(names: Sequence[str] | None, n: int, param: str) -> list[str]:
