@@ -201,3 +201,17 @@ def test_period_follows_the_span_of_the_dates():
     assert span("2022-04-12", "2023-08-10") == "M"
     assert span("2001-01-01", "2008-01-01") == "Q"
     assert span("1950-01-01", "2020-01-01") == "Y"
+
+
+def test_themes_follow_the_best_run_of_the_engine_that_scores_best_on_average():
+    import pandas as pd
+
+    from topics.experiment_report import best_run, theme_run
+
+    done = pd.DataFrame({"run_id": ["g1", "g2", "t1", "t2"],
+                         "engine": ["gensim", "gensim", "tomotopy", "tomotopy"],
+                         "c_npmi": [0.30, -0.50, 0.20, 0.10]})
+    assert best_run(done, "c_npmi") == "g1"      # the single best run is a gensim one
+    assert theme_run(done, "c_npmi") == "t1"     # but tomotopy is better on average
+    assert theme_run(done.iloc[:2], "c_npmi") == "g1"
+    assert theme_run(done.iloc[0:0], "c_npmi") is None
