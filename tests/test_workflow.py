@@ -108,12 +108,16 @@ def corpus(tmp_path: Path) -> Path:
     return write_corpus(tmp_path / "corpus")
 
 
+#: Eight gensim runs, each long enough to be caught half-way by a kill or a second process.
+EIGHT_RUNS = {"engine": "gensim", "num_topics": [3, 4], "passes": 10, "iterations": 50,
+              "chunksize": 5, "seeds": [0, 1, 2, 3]}
+
+
 # ------------------------------------------------------------------ kill and resume
 @pytest.mark.slow
 def test_sigkill_mid_grid_keeps_finished_runs_and_the_rerun_trains_only_the_rest(
         tmp_path, corpus):
-    grid = {"engine": "gensim", "num_topics": [3, 4], "passes": 10, "iterations": 50,
-            "chunksize": 5, "seeds": [0, 1, 2, 3]}
+    grid = EIGHT_RUNS
     cfg = write_config(tmp_path, grid=grid, runner={"n_jobs": 2})
     out = tmp_path / "exp"
     proc = subprocess.Popen(topics_cmd("run", cfg, "--out", out), cwd=PROJECT,
@@ -221,8 +225,7 @@ def test_cli_exit_code_and_summary_name_the_failed_runs(tmp_path, corpus):
 @pytest.mark.slow
 def test_a_second_run_on_the_same_folder_is_refused_while_the_first_completes(
         tmp_path, corpus):
-    grid = {"engine": "gensim", "num_topics": [3, 4], "passes": 10, "iterations": 50,
-            "chunksize": 5, "seeds": [0, 1, 2, 3]}
+    grid = EIGHT_RUNS
     cfg = write_config(tmp_path, grid=grid, runner={"n_jobs": 2})
     out = tmp_path / "exp"
     first = subprocess.Popen(topics_cmd("run", cfg, "--out", out), cwd=PROJECT, text=True,

@@ -317,15 +317,3 @@ def load_config(path: str | Path, overrides: list[str] | dict[str, Any] | None =
         if err.source is None:
             raise ConfigError(err.key, err.message, source=str(path)) from None
         raise
-
-
-def describe_schema() -> str:
-    """A plain-text listing of every section and key with its default (for ``--help``)."""
-    lines = []
-    for name, fields in SECTIONS.items():
-        lines.append(f"{name}:")
-        for key, field in fields.items():
-            lines.append(f"  {key} (default {field.default!r}): {field.doc}")
-    lines.append("themes: mapping of theme name -> list of seed words or phrases, "
-                 "or the path of a YAML file holding one")
-    return "\n".join(lines)
