@@ -41,6 +41,23 @@ def test_make_dictionary_equals_gensim_dictionary():
     assert [ours.doc2bow(t) for t in texts] == [theirs.doc2bow(t) for t in texts]
 
 
+@pytest.mark.parametrize("filters", [{}, {"no_below": 3, "no_above": 0.6},
+                                     {"no_below": 2, "keep_n": 15}])
+def test_filtered_dictionary_counts_match_a_dictionary_of_the_kept_texts(filters):
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(80)]
+    texts = [[rng.choice(vocab[: rng.randint(1, 80)]) for _ in range(rng.randint(0, 30))]
+             for _ in range(60)]
+    corpus = build_corpus([f"d{i}" for i in range(60)], [{}] * 60, texts, **filters)
+    ours, theirs = corpus.dictionary, Dictionary(corpus.texts)
+    assert (ours.num_docs, ours.num_pos, ours.num_nnz) == (
+        theirs.num_docs, theirs.num_pos, theirs.num_nnz)
+    by_word = lambda d, counts: {d[i]: n for i, n in counts.items()}  # noqa: E731
+    assert by_word(ours, ours.cfs) == by_word(theirs, theirs.cfs)
+    assert by_word(ours, ours.dfs) == by_word(theirs, theirs.dfs)
+    assert all(t for t in corpus.texts) and len(corpus.texts) == len(corpus.doc_ids)
+
+
 def test_no_filters_keep_everything_but_empty_documents():
     corpus = build()
     assert corpus.doc_ids == ["d0", "d1", "d2", "d3"]

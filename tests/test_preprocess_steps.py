@@ -102,6 +102,29 @@ def test_noun_and_verb_readings_that_agree_are_preferred(lemmatizer):
     assert lemma_candidates(lemmatizer, "zxqv", "nv") == ("zxqv",)
 
 
+def full_rule(lemmatizer, word: str) -> tuple[str, ...]:
+    """The "nv" rule asking both readings every time (lemma_candidates skips the verb one
+    when it cannot change the answer)."""
+    nouns = tuple(sorted(lemmatizer._morphy(word, "n"), key=len))
+    verbs = tuple(sorted(lemmatizer._morphy(word, "v"), key=len))
+    if not nouns or nouns[0] == word:
+        return verbs or nouns or (word,)
+    verb = verbs[0] if verbs else word
+    if verb != word and verb in nouns:
+        return (verb,) + tuple(n for n in nouns if n != verb)
+    return nouns
+
+
+@pytest.mark.slow
+def test_nv_rule_asks_the_verb_reading_only_when_it_can_matter(lemmatizer):
+    names = sorted(n for n in lemmatizer.wordnet.all_lemma_names() if n.isalpha())[::40]
+    words = [name + suffix for name in names for suffix in ("", "s", "es", "ies", "ed", "ing")]
+    words += ["dies", "uses", "axes", "rates", "geese", "oxen", "men", "data", "crises"]
+    assert len(words) > 5000
+    assert [lemma_candidates(lemmatizer, w, "nv") for w in words] == [
+        full_rule(lemmatizer, w) for w in words]
+
+
 @pytest.mark.slow
 def test_lemmas_pass_the_length_and_stopword_filters(lemmatizer):
     pre = make_preprocessor(resolve_options(phrases=False))

@@ -14,6 +14,7 @@ A saved corpus is a folder of plain files, written atomically (temporary folder,
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import logging
 import os
@@ -172,9 +173,10 @@ def _filter_dictionary(dictionary: Dictionary, no_below: int, no_above: float,
 
 
 def _top(dictionary: Dictionary, phrases: bool) -> list[list[Any]]:
-    items = ((dictionary[i], n) for i, n in dictionary.cfs.items()
-             if not phrases or PHRASE_DELIMITER in dictionary[i])
-    return [[w, n] for w, n in sorted(items, key=lambda x: (-x[1], x[0]))[:TOP_N]]
+    words = {i: w for w, i in dictionary.token2id.items()}
+    items = ((words[i], n) for i, n in dictionary.cfs.items()
+             if not phrases or PHRASE_DELIMITER in words[i])
+    return [[w, n] for w, n in heapq.nsmallest(TOP_N, items, key=lambda x: (-x[1], x[0]))]
 
 
 def _nonempty(texts: Iterable[list[str]], empty: list[int]) -> Iterator[list[str]]:
@@ -190,21 +192,22 @@ def _restrict(dictionary: Dictionary, texts: Iterable[list[str]], skip: set[int]
     """Emit each text but those in ``skip`` with only dictionary words (sharing the
     dictionary's string objects), unless left empty; fix the dictionary's document counters
     for the documents emitted.  Returns the indices left empty."""
-    canon = {token: token for token in dictionary.token2id}
-    num_docs = num_pos = num_nnz = 0
+    canonical = {token: token for token in dictionary.token2id}.get
+    num_docs = 0
     emptied = []
     for i, text in enumerate(texts):
         if i in skip:
             continue
-        kept = [canon[t] for t in text if t in canon]
+        kept = list(filter(None, map(canonical, text)))  # tokens are non-empty strings
         if not kept:
             emptied.append(i)
             continue
         emit(kept)
         num_docs += 1
-        num_pos += len(kept)
-        num_nnz += len(set(kept))
-    dictionary.num_docs, dictionary.num_pos, dictionary.num_nnz = num_docs, num_pos, num_nnz
+    # every occurrence and every (document, word) pair of a kept word is in an emitted text
+    dictionary.num_docs = num_docs
+    dictionary.num_pos = sum(dictionary.cfs.values())
+    dictionary.num_nnz = sum(dictionary.dfs.values())
     return emptied
 
 

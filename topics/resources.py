@@ -256,7 +256,7 @@ def _classes():
         def __init__(self, data_dir: str | None):
             self._data_dir = data_dir
 
-        @property
+        @functools.cached_property
         def wordnet(self):
             """The WordNet reader (loaded on first use)."""
             return _wordnet_reader(self._data_dir)

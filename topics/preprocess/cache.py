@@ -26,7 +26,7 @@ from topics.errors import ConfigError, StoreError
 from topics.preprocess.options import PreprocessOptions, resolve_options
 from topics.preprocess.phrases import load_phrases, save_phrases
 from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
-                                        tokenize_to_file)
+                                        tokenize_documents, tokenize_to_file)
 from topics.preprocess.stopwords import resolve_stopwords
 
 logger = logging.getLogger(__name__)
@@ -119,19 +119,23 @@ def _cached(entry: Path) -> Corpus | None:
     return corpus
 
 
-def _build(documents: list[Document], opts: PreprocessOptions, stopwords, work: Path,
-           folder: Path | None, **build_args: Any) -> Corpus:
-    """Tokens streamed to ``work`` (a scratch folder), then the corpus: in memory, or with
-    ``folder`` written there as it is built."""
-    tokens = work / "tokens.jsonl"
-    doc_ids, meta, pre = tokenize_to_file(documents, opts, tokens, stopwords=stopwords)
+def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder: Path | None,
+           **build_args: Any) -> Corpus:
+    """The corpus in memory; or, with ``folder`` (a new empty folder), the tokens streamed
+    through a scratch file beside it and the corpus written to ``folder`` as it is built."""
+    if folder is None:
+        doc_ids, meta, texts, pre = tokenize_documents(documents, opts, stopwords=stopwords)
+    else:
+        texts = TokenLines(folder.parent / "tokens.jsonl")
+        doc_ids, meta, pre = tokenize_to_file(documents, opts, texts.path, stopwords=stopwords)
     extra = {"pipeline_version": PIPELINE_VERSION, "stopwords": pre.stopword_source,
              "phrases_learned": sum(len(m.phrasegrams) for m in pre.phrases),
              "options": opts.as_dict()}
-    corpus = build_corpus(doc_ids, meta, TokenLines(tokens), no_below=opts.no_below,
+    corpus = build_corpus(doc_ids, meta, texts, no_below=opts.no_below,
                           no_above=opts.no_above, keep_n=opts.keep_n, extra_stats=extra,
                           folder=folder, **build_args)
-    tokens.unlink()
+    if folder is not None:
+        texts.path.unlink()
     return replace(corpus, preprocessor=pre)
 
 
@@ -142,7 +146,7 @@ def _build_entry(documents: list[Document], opts: PreprocessOptions, stopwords, 
     tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{entry.name}.tmp-"))
     try:
         (tmp / "corpus").mkdir()
-        corpus = _build(documents, opts, stopwords, tmp, tmp / "corpus", **build_args)
+        corpus = _build(documents, opts, stopwords, tmp / "corpus", **build_args)
         save_preprocessor(corpus.preprocessor, tmp / "preprocessor")
         replace_folder(tmp, entry)
     except BaseException:
@@ -173,8 +177,7 @@ def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
     key = cache_key(content, opts, stopwords[0], report)
     build_args = dict(report=report, key=key, content_hash=content)
     if cache_dir is None:
-        with tempfile.TemporaryDirectory(prefix="topics-tokens-") as work:
-            return _build(documents, opts, stopwords, Path(work), None, **build_args)
+        return _build(documents, opts, stopwords, None, **build_args)
     entry = Path(cache_dir) / key
     if use_cache and (corpus := _cached(entry)) is not None:
         return corpus

@@ -11,11 +11,10 @@ vocabulary filters follow in ``topics.corpus.build_corpus``.  Pre-tokenised docu
 from __future__ import annotations
 
 import logging
-import sys
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from topics.corpus import TextsWriter, TokenLines
 from topics.documents import Document
@@ -81,6 +80,35 @@ def make_preprocessor(options: PreprocessOptions, *, phrases: tuple = (),
                         pretokenized_words=WordMap(options, words, None), phrases=tuple(phrases))
 
 
+def _start(documents: Iterable[Document], options: PreprocessOptions,
+           stopwords: tuple[frozenset[str], str] | None) -> tuple[Preprocessor, Iterable[Document]]:
+    """An unfitted preprocessor, and the documents (segmented if asked)."""
+    pre = make_preprocessor(options, stopwords=stopwords)
+    if options.segment == "paragraph":
+        documents = segment_documents(documents, min_words=options.chunk_min_words,
+                                      max_words=options.chunk_max_words)
+    return pre, documents
+
+
+def _tokenize_into(pre: Preprocessor, documents: Iterable[Document],
+                   emit: Callable[[list[str]], Any]) -> tuple[list[str], list[dict]]:
+    """``emit`` every document's tokens (all steps but the phrases): (ids, metadata)."""
+    doc_ids, meta = [], []
+    for doc in documents:
+        emit(pre.document_tokens(doc))
+        doc_ids.append(doc.id)
+        meta.append(doc.meta)
+    logger.info("tokenised %d documents: %d distinct raw tokens", len(doc_ids), len(pre.words))
+    return doc_ids, meta
+
+
+def _learn_phrases(texts: Iterable[list[str]], options: PreprocessOptions) -> list:
+    """The phrase models learned from ``texts`` (re-iterable; none when empty)."""
+    return learn_phrases(texts, min_count=options.phrase_min_count,
+                         threshold=options.phrase_threshold, scoring=options.phrase_scoring,
+                         trigrams=options.trigrams)
+
+
 def tokenize_to_file(documents: Iterable[Document], options: PreprocessOptions,
                      path: str | Path, *, stopwords: tuple[frozenset[str], str] | None = None
                      ) -> tuple[list[str], list[dict], Preprocessor]:
@@ -91,25 +119,12 @@ def tokenize_to_file(documents: Iterable[Document], options: PreprocessOptions,
     when WordNet is missing (pre-tokenised documents never need it).
     """
     path = Path(path)
-    pre = make_preprocessor(options, stopwords=stopwords)
-    docs = documents
-    if options.segment == "paragraph":
-        docs = segment_documents(docs, min_words=options.chunk_min_words,
-                                 max_words=options.chunk_max_words)
-    learn = options.phrases
-    raw = path.with_name(path.name + ".raw") if learn else path
-    doc_ids, meta = [], []
+    pre, docs = _start(documents, options, stopwords)
+    raw = path.with_name(path.name + ".raw") if options.phrases else path
     with TextsWriter(raw) as writer:
-        for doc in docs:
-            writer.write(pre.document_tokens(doc))
-            doc_ids.append(doc.id)
-            meta.append(doc.meta)
-    logger.info("tokenised %d documents: %d distinct raw tokens", len(doc_ids), len(pre.words))
-    if learn:
-        models = learn_phrases(TokenLines(raw), min_count=options.phrase_min_count,
-                               threshold=options.phrase_threshold,
-                               scoring=options.phrase_scoring,
-                               trigrams=options.trigrams) if doc_ids else []
+        doc_ids, meta = _tokenize_into(pre, docs, writer.write)
+    if options.phrases:
+        models = _learn_phrases(TokenLines(raw), options) if doc_ids else []
         with TextsWriter(path) as writer:
             for tokens in TokenLines(raw):
                 writer.write(apply_phrases(tokens, models))
@@ -121,10 +136,13 @@ def tokenize_to_file(documents: Iterable[Document], options: PreprocessOptions,
 def tokenize_documents(documents: Iterable[Document], options: PreprocessOptions, *,
                        stopwords: tuple[frozenset[str], str] | None = None
                        ) -> tuple[list[str], list[dict], list[list[str]], Preprocessor]:
-    """``tokenize_to_file`` with the token lists returned in memory:
+    """``tokenize_to_file`` with the token lists kept in memory:
     ``(doc_ids, meta, texts, preprocessor)``."""
-    with tempfile.TemporaryDirectory(prefix="topics-tokens-") as tmp:
-        path = Path(tmp) / "tokens.jsonl"
-        doc_ids, meta, pre = tokenize_to_file(documents, options, path, stopwords=stopwords)
-        texts = [list(map(sys.intern, tokens)) for tokens in TokenLines(path)]
+    pre, docs = _start(documents, options, stopwords)
+    texts: list[list[str]] = []
+    doc_ids, meta = _tokenize_into(pre, docs, texts.append)
+    if options.phrases:
+        models = _learn_phrases(texts, options) if doc_ids else []
+        texts = [apply_phrases(tokens, models) for tokens in texts]
+        pre = replace(pre, phrases=tuple(models))
     return doc_ids, meta, texts, pre

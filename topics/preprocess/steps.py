@@ -80,18 +80,20 @@ def is_punctuation(token: str) -> bool:
     return not _has_letter(token) and not _has_numeral(token)
 
 
+def keeps_token(token: str, *, numbers: bool = True, punctuation: bool = True,
+                min_length: int = 1) -> bool:
+    """Whether ``token`` survives ``drop_tokens`` with the same options."""
+    if len(token) < min_length:
+        return False
+    return token.isalpha() or not ((numbers and is_number(token))
+                                   or (punctuation and is_punctuation(token)))
+
+
 def drop_tokens(tokens: Iterable[str], *, numbers: bool = True, punctuation: bool = True,
                 min_length: int = 1) -> list[str]:
     """Drop numbers and punctuation (when asked) and tokens shorter than ``min_length``."""
-    out = []
-    for tok in tokens:
-        if len(tok) < min_length:
-            continue
-        if not tok.isalpha() and ((numbers and is_number(tok))
-                                  or (punctuation and is_punctuation(tok))):
-            continue
-        out.append(tok)
-    return out
+    return [tok for tok in tokens
+            if keeps_token(tok, numbers=numbers, punctuation=punctuation, min_length=min_length)]
 
 
 def remove_stopwords(tokens: Iterable[str], stopwords: frozenset[str]) -> list[str]:
@@ -116,6 +118,8 @@ def lemma_candidates(lemmatizer: Any, word: str, pos: str) -> tuple[str, ...]:
     if pos != "nv":
         return _analyses(lemmatizer, word, pos) or (word,)
     nouns = _analyses(lemmatizer, word, "n")
+    if len(nouns) == 1 and nouns[0] != word:
+        return nouns  # one changed noun lemma: the verb reading cannot come first
     verbs = _analyses(lemmatizer, word, "v")
     if not nouns or nouns[0] == word:
         return verbs or nouns or (word,)
@@ -176,6 +180,19 @@ def lemmatize_tokens(tokens: Iterable[str], cache: LemmaCache) -> list[str]:
     return cache.map_tokens(list(tokens))
 
 
+class _WordCache(dict):
+    """Raw token -> final word; a missing token is computed by ``word`` and stored, so that a
+    lookup of a known token is one C-level ``dict`` access."""
+
+    def __init__(self, word: Callable[[str], str]):
+        super().__init__()
+        self._word = word
+
+    def __missing__(self, token: str) -> str:
+        word = self[token] = self._word(token)
+        return word
+
+
 class WordMap:
     """Raw token -> final word ("" when dropped) for lowercase, drops, stopwords and lemmas,
     computed once per distinct raw token with the step functions above and cached.
@@ -189,7 +206,7 @@ class WordMap:
         self.options = options
         self.stopwords = stopwords
         self.lemmas = lemmas
-        self._map: dict[str, str] = {}
+        self._map = _WordCache(self.word)
 
     def __len__(self) -> int:
         return len(self._map)
@@ -197,13 +214,13 @@ class WordMap:
     def keeps(self, word: str) -> bool:
         """Whether ``word`` passes the drops (numbers, punctuation, length) and stopwords."""
         opts = self.options
-        return bool(drop_tokens([word], numbers=opts.drop_numbers,
-                                punctuation=opts.drop_punctuation,
-                                min_length=opts.min_length)) and word not in self.stopwords
+        return word not in self.stopwords and keeps_token(
+            word, numbers=opts.drop_numbers, punctuation=opts.drop_punctuation,
+            min_length=opts.min_length)
 
     def word(self, token: str) -> str:
         """The final word for one raw token, "" if a step drops it (not cached)."""
-        word = lowercase([token])[0] if self.options.lowercase else token
+        word = token.lower() if self.options.lowercase else token
         if not self.keeps(word):
             return ""
         if self.lemmas is None:
@@ -212,7 +229,4 @@ class WordMap:
 
     def map_tokens(self, tokens: list[str]) -> list[str]:
         """Map a document's raw tokens, dropping the ones the steps drop."""
-        cache = self._map
-        for token in set(tokens).difference(cache):
-            cache[token] = self.word(token)
-        return list(filter(None, map(cache.__getitem__, tokens)))
+        return list(filter(None, map(self._map.__getitem__, tokens)))
