@@ -37,7 +37,8 @@ def test_tokenize_keeps_hyphenated_words_and_splits_apostrophes_and_dashes():
 def test_default_tokenizer_gives_nltk_regexp_tokenizer_tokens():
     text = ("Imran Khan\u2019s ouster\u2014a \u201cregime-change\u201d? Caf\u00e9s, na\u00efve "
             "co-op \u0411\u0435\u043b\u0430\u0440\u0443\u0441\u044c 3.5% --x-- _a_ e\u0301t\u00e9\n")
-    ascii_text = "It's a no-confidence vote_2 -- x-- --y 3.5% co-op\n\tU.S.-led"
+    ascii_text = ("It's a no-confidence vote_2 -- x-- --y 3.5% co-op\n\tU.S.-led "
+                  + "".join(map(chr, range(128))) + " A-b-C9-_-z- a--b Zz-0-")
     for sample in (text, ascii_text):
         nltk_tokens = RegexpTokenizer(DEFAULT_TOKEN_PATTERN).tokenize(sample)
         assert tokenize(sample) == nltk_tokens

@@ -143,6 +143,18 @@ def test_prepare_corpus_keeps_exactly_the_transformed_documents(texts, options):
         check_tokens(tokens, corpus.preprocessor)
 
 
+@settings(FUZZ, max_examples=200)
+@given(text=st.one_of(TEXT, st.text(st.characters(max_codepoint=127)),
+                      st.text(st.sampled_from("aZ09-_ \u00e9\u0301"))))
+def test_the_default_tokenizer_gives_nltk_regexp_tokenizer_tokens(text):
+    # the toolkit runs the default pattern on faster engines (an ASCII spelling for ASCII)
+    from nltk.tokenize import RegexpTokenizer
+
+    from topics.preprocess import DEFAULT_TOKEN_PATTERN, tokenize
+
+    assert tokenize(text) == RegexpTokenizer(DEFAULT_TOKEN_PATTERN).tokenize(text)
+
+
 @settings(FUZZ, max_examples=20)
 @given(texts=st.lists(TEXT, min_size=1, max_size=4))
 def test_a_cached_corpus_of_any_text_loads_back_equal(texts):

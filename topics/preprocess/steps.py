@@ -27,6 +27,9 @@ _ASCII = str.maketrans({
 })
 #: RegexpTokenizer's default flags.
 _TOKEN_FLAGS = re.UNICODE | re.MULTILINE | re.DOTALL
+#: ``DEFAULT_TOKEN_PATTERN`` for ASCII text: there ``[^\W_]`` (a letter or digit) is exactly
+#: ``[0-9A-Za-z]``, which ``re`` matches about 1.5x faster.
+_ASCII_DEFAULT_PATTERN = r"[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*"
 
 
 def normalize_unicode(text: str) -> str:
@@ -42,11 +45,11 @@ def _tokenizer(pattern: str) -> Callable[[str], list[str]]:
         return RegexpTokenizer(pattern, flags=_TOKEN_FLAGS).tokenize
     # NLTK 3.10 runs every RegexpTokenizer pattern through its ReDoS guard (the ``regex``
     # engine under a timeout), 2-4x slower.  The guard is for untrusted patterns; the default
-    # one is ours and linear, so it runs on the same engine without the timeout, or on ``re``
-    # for ASCII text, where both engines agree (tests compare the tokens with NLTK's).
+    # one is ours and linear, so it runs on the same engine without the timeout, or, for ASCII
+    # text, on ``re`` with its ASCII spelling (faster; tests compare the tokens with NLTK's).
     import regex
 
-    ascii_findall = re.compile(pattern, _TOKEN_FLAGS).findall
+    ascii_findall = re.compile(_ASCII_DEFAULT_PATTERN).findall
     unicode_findall = regex.compile(pattern, _TOKEN_FLAGS).findall
     return lambda text: ascii_findall(text) if text.isascii() else unicode_findall(text)
 
