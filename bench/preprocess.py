@@ -19,7 +19,8 @@ shared, and slower rounds measure its other load), and the median of the rounds'
 printed too.  It also prints CPU seconds, the token stage alone (``tokenize_documents``: documents -> token lists,
 the baseline's exact output) and the time when the result is written to a new cache entry,
 as ``topics run`` does (one run each).  The last line printed is one JSON
-object: ``{"baseline_s": ..., "toolkit_s": ..., "ratio": ..., "identical": true, ...}``.
+object: ``{"baseline_s": ..., "toolkit_s": ..., "ratio": ..., "identical": true,
+...}``.
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ def main() -> None:
     median_ratio = statistics.median(r[0] / r[2] for r in rounds)
     print("rounds (baseline s, toolkit s): "
           + ", ".join(f"({r[0]:.2f}, {r[2]:.2f})" for r in rounds))
-    print(f"baseline, plain NLTK loop, one process:  {baseline_s:5.2f} s wall {baseline_cpu:5.2f} s CPU")
+    print(f"baseline, plain NLTK loop, one process:  {baseline_s:5.2f} s wall "
+          f"{baseline_cpu:5.2f} s CPU")
     print(f"toolkit, prepare_corpus, one process:    {toolkit_s:5.2f} s wall "
           f"{toolkit_cpu:5.2f} s CPU (tokens, Dictionary, stats)")
     stage, tokens_s, _ = timed(tokenize_documents, documents, resolve_options(**SAME_STEPS))
