@@ -16,11 +16,11 @@ loaded once before all timings.
 The two run side by side in five rounds (baseline, then toolkit; a full garbage collection
 before each); the times are the best of the rounds, as ``timeit`` advises (the machine is
 shared, and slower rounds measure its other load), and the median of the rounds' ratios is
-printed too.  It also prints CPU seconds, the token stage alone (``tokenize_documents``: documents -> token lists,
-the baseline's exact output) and the time when the result is written to a new cache entry,
-as ``topics run`` does (one run each).  The last line printed is one JSON
-object: ``{"baseline_s": ..., "toolkit_s": ..., "ratio": ..., "identical": true,
-...}``.
+printed too.  It also prints CPU seconds, the token stage alone (``tokenize_documents``:
+documents -> token lists, the baseline's exact output) and the time when the result is
+written to a new cache entry, as ``topics run`` does (one run each).  The last line printed
+is one JSON object:
+``{"baseline_s": ..., "toolkit_s": ..., "ratio": ..., "identical": true, ...}``.
 """
 
 from __future__ import annotations
