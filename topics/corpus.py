@@ -172,10 +172,8 @@ def _filter_dictionary(dictionary: Dictionary, no_below: int, no_above: float,
                 "documents): the corpus would be empty; relax it")
 
 
-def _top(dictionary: Dictionary, phrases: bool) -> list[list[Any]]:
-    words = {i: w for w, i in dictionary.token2id.items()}
-    items = ((words[i], n) for i, n in dictionary.cfs.items()
-             if not phrases or PHRASE_DELIMITER in words[i])
+def _top(counts: dict[str, int], phrases: bool) -> list[list[Any]]:
+    items = ((w, n) for w, n in counts.items() if not phrases or PHRASE_DELIMITER in w)
     return [[w, n] for w, n in heapq.nsmallest(TOP_N, items, key=lambda x: (-x[1], x[0]))]
 
 
@@ -215,6 +213,7 @@ def _stats(dictionary: Dictionary, report: Any, n_input: int, n_out: int,
            emptied_ids: list[str], n_empty_pre: int, before: tuple[int, int],
            extra_stats: dict | None) -> dict[str, Any]:
     rep = report.as_dict() if report is not None else {"read": n_input, "skipped": [], "repaired": []}
+    counts = {w: dictionary.cfs[i] for w, i in dictionary.token2id.items()}
     return {
         "documents_read": rep["read"], "skipped": rep["skipped"], "repaired": rep["repaired"],
         "documents_in": n_input, "documents_out": n_out,
@@ -223,7 +222,7 @@ def _stats(dictionary: Dictionary, report: Any, n_input: int, n_out: int,
         "emptied_ids": emptied_ids[:100],
         "tokens_before_filters": before[1], "tokens_after_filters": dictionary.num_pos,
         "vocabulary_before_filters": before[0], "vocabulary_after_filters": len(dictionary),
-        "top_terms": _top(dictionary, False), "top_phrases": _top(dictionary, True),
+        "top_terms": _top(counts, False), "top_phrases": _top(counts, True),
         **(extra_stats or {}),
     }
 
