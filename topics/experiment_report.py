@@ -261,7 +261,8 @@ def theme_figures(scores: pd.DataFrame, meta: pd.DataFrame, run_id: str, add: Ca
 def _dates(meta: pd.DataFrame) -> pd.Series | None:
     if "date" not in meta.columns:
         return None
-    dates = pd.to_datetime(meta["date"].astype("string"), errors="coerce", format="mixed")
+    # Stored dates are ISO YYYY-MM-DD (topics.io): read as ISO only, never guessed.
+    dates = pd.to_datetime(meta["date"].astype("string"), errors="coerce", format="ISO8601")
     return dates if dates.notna().any() else None
 
 
