@@ -124,7 +124,8 @@ RUNNER_FIELDS = {
 }
 
 OUTPUT_FIELDS = {
-    "dir": Field(optional(text), None, "experiment folder (default: runs/<name> beside configs/)"),
+    "dir": Field(optional(text), None, "experiment folder, relative to the config file "
+                 "(default: runs/<name> in the current folder)"),
     "ldavis": Field(boolean, True, "write one pyLDAvis page per run"),
     "report": Field(boolean, True, "write report.html at the end of the run"),
 }
