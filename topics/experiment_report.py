@@ -37,7 +37,8 @@ TOP_DOCUMENTS = 10
 MIN_SHARE = 0.05
 IDENTITY = ("run_id", "engine", "guided", "num_topics", "seed")
 KEPT = ("run_id", "engine", "num_topics", "seed")  # columns shown even when constant
-MEASURES = ("c_npmi", "c_v", "c_uci", "u_mass", "diversity", "stability", "perplexity")
+MEASURES = ("c_npmi", "c_v", "c_uci", "u_mass", "diversity", "stability", "perplexity",
+            "nmi", "ari", "purity")
 
 
 def build_report(folder: Path) -> Path:
