@@ -18,8 +18,9 @@ from topics.errors import TopicsError
 log = logging.getLogger("topics")
 
 EPILOG = """\
-exit codes: 0 success; 2 bad input, config or missing resource (one line on stderr);
-1 unexpected error.  Configs are YAML, see configs/ and the README."""
+exit codes: 0 success; 2 bad input, config, missing resource or an OS error such as a full
+disk (one line on stderr); 1 failed runs or an unexpected error; 130 interrupted (Ctrl-C).
+Configs are YAML: every key is in docs/config.md; `topics init PATH` writes a starter."""
 
 
 def _add_config_args(parser: argparse.ArgumentParser) -> None:
@@ -59,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "experiment folder are skipped (resume).", epilog=EPILOG)
     _add_config_args(run)
     run.add_argument("--out", type=Path, default=None,
-                     help="experiment folder (default: output.dir or runs/<name>)")
+                     help="experiment folder (default: output.dir, else runs/<name> in the "
+                          "current folder)")
 
     report = sub.add_parser("report", help="write report.html for an experiment folder",
                             description="(Re)write EXPERIMENT_DIR/report.html from its results.",

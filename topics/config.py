@@ -108,6 +108,10 @@ SCORING_FIELDS = {
     "held_out_split": Field(optional(text), None,
                             "documents whose `split` metadata has this value (e.g. test) "
                             "are left out of training and scored for held-out perplexity"),
+    "labels": Field(optional(text), None,
+                    "metadata field holding each document's class; runs are scored on NMI, "
+                    "ARI and purity of the main topic against it (default: `label` when "
+                    "documents have one)"),
 }
 
 TOPWORDS_FIELDS = {
@@ -124,7 +128,8 @@ RUNNER_FIELDS = {
 }
 
 OUTPUT_FIELDS = {
-    "dir": Field(optional(text), None, "experiment folder (default: runs/<name> beside configs/)"),
+    "dir": Field(optional(text), None, "experiment folder, relative to the config file "
+                 "(default: runs/<name> in the current folder)"),
     "ldavis": Field(boolean, True, "write one pyLDAvis page per run"),
     "report": Field(boolean, True, "write report.html at the end of the run"),
 }
