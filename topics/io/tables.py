@@ -1,10 +1,11 @@
 """Tabular corpora, one document per row: CSV, JSON Lines and Parquet, read in batches.
 
 Only the text column is required; a file without it is an ``InputError`` listing the
-columns it has.  The id column is optional: without it a document's id is its 0-based
-record index (``"0"``, ``"1"``, ...).  The title column becomes ``meta["title"]``, the date
-column an ISO ``meta["date"]`` (unparseable: left out and recorded), every other non-null
-cell ``meta[column]``.  Error rows count from 1: the first data record for CSV (the header
+columns it has.  The id column is optional: without it (or with ``id_column`` None) a
+document's id is its 0-based record index (``"0"``, ``"1"``, ...); an ``id`` column is then
+metadata like any other.  The title column becomes ``meta["title"]``, the date column an
+ISO ``meta["date"]`` (unparseable: left out and recorded), every other non-null cell
+``meta[column]``.  Error rows count from 1: the first data record for CSV (the header
 is not counted) and Parquet, the line number for JSON Lines.
 
 Text cells: a string is the text; null, missing or blank is skipped and recorded; a number
@@ -38,7 +39,7 @@ class Columns:
     """The columns a tabular reader looks for."""
 
     text: str = "text"
-    id: str = "id"
+    id: str | None = "id"  # None: row numbers
     title: str = "title"
     date: str = "date"
 
@@ -183,7 +184,9 @@ def records_to_documents(records: Iterable[tuple[int, int, dict]], *, path: Path
                          report: ReadReport) -> Iterator[Document]:
     """Documents from (0-based index, 1-based row, record) triples (see module docstring)."""
     ids = IdRegistry(path)
-    has_ids = None if header is None else columns.id in header
+    has_ids = None if header is None else columns.id in header  # None: decided below
+    if columns.id is None:
+        has_ids = False
     for index, row, record in records:
         name = f"{path.name}:{row}"
         if has_ids is None:  # JSON Lines: decided by the first record
