@@ -109,6 +109,10 @@ SCORING_FIELDS = {
     "held_out_split": Field(optional(text), None,
                             "documents whose `split` metadata has this value (e.g. test) "
                             "are left out of training and scored for held-out perplexity"),
+    "labels": Field(optional(text), None,
+                    "metadata field holding each document's class; runs are scored on NMI, "
+                    "ARI and purity of the main topic against it (default: `label` when "
+                    "documents have one)"),
 }
 
 TOPWORDS_FIELDS = {

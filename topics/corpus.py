@@ -17,9 +17,6 @@ import hashlib
 import heapq
 import json
 import logging
-import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +25,7 @@ from typing import Any
 
 from gensim.corpora import Dictionary, MmCorpus
 
+from topics.atomic import atomic_folder
 from topics.corpus_texts import LazySequence, TextsFile, TextsWriter, TokenLines, line_offsets
 from topics.errors import ConfigError, StoreError
 
@@ -300,28 +298,11 @@ def write_corpus_files(corpus: Corpus, folder: Path) -> None:
     _write_rest(corpus, folder)
 
 
-def replace_folder(tmp: Path, folder: Path) -> None:
-    """Move the finished folder ``tmp`` to ``folder``, replacing an older one."""
-    if folder.exists():
-        old = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-"))
-        os.replace(folder, old / "x")
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, folder)
-
-
 def save_corpus(corpus: Corpus, folder: str | Path) -> Corpus:
     """Save ``corpus`` to ``folder`` atomically; returns it with ``path`` set to ``folder``."""
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.tmp-"))
-    try:
-        write_corpus_files(corpus, tmp)
-        replace_folder(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with atomic_folder(folder) as staged:
+        write_corpus_files(corpus, staged)
     return replace(corpus, path=folder)
 
 

@@ -37,7 +37,8 @@ TOP_DOCUMENTS = 10
 MIN_SHARE = 0.05
 IDENTITY = ("run_id", "engine", "guided", "num_topics", "seed")
 KEPT = ("run_id", "engine", "num_topics", "seed")  # columns shown even when constant
-MEASURES = ("c_npmi", "c_v", "c_uci", "u_mass", "diversity", "stability", "perplexity")
+MEASURES = ("c_npmi", "c_v", "c_uci", "u_mass", "diversity", "stability", "perplexity",
+            "nmi", "ari", "purity")
 
 
 def build_report(folder: Path) -> Path:
@@ -261,7 +262,8 @@ def theme_figures(scores: pd.DataFrame, meta: pd.DataFrame, run_id: str, add: Ca
 def _dates(meta: pd.DataFrame) -> pd.Series | None:
     if "date" not in meta.columns:
         return None
-    dates = pd.to_datetime(meta["date"].astype("string"), errors="coerce", format="mixed")
+    # Stored dates are ISO YYYY-MM-DD (topics.io): read as ISO only, never guessed.
+    dates = pd.to_datetime(meta["date"].astype("string"), errors="coerce", format="ISO8601")
     return dates if dates.notna().any() else None
 
 

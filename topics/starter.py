@@ -120,14 +120,16 @@ def guess_columns(records: list[dict], *, need_text: bool = True) -> dict[str, A
         out["id"] = min(ids, key=lambda c: _rank(c, ID_NAMES))
         reasons["id"] = "named like an id, every value present and unique"
     rest = [c for c in rest if c != out["id"]]
+    # A column named "date" (or "title") is stored under that name: no other may be chosen.
     dates = [c for c in rest if stats[c]["date_share"] >= 0.9
-             and (_named(c, DATE_NAMES, suffix="_date") or not stats[c]["digits_only"])]
+             and (_named(c, DATE_NAMES, suffix="_date") or not stats[c]["digits_only"])
+             and (c == "date" or "date" not in columns)]
     if dates:
         out["date"] = min(dates, key=lambda c: (_rank(c, DATE_NAMES), -stats[c]["date_share"]))
         reasons["date"] = f"{stats[out['date']]['date_share']:.0%} of its values parse as dates"
     rest = [c for c in rest if c != out["date"]]
     titles = [c for c in rest if _named(c, TITLE_NAMES) and stats[c]["string_share"] >= 0.9
-              and stats[c]["mean_len"] <= 300]
+              and stats[c]["mean_len"] <= 300 and (c == "title" or "title" not in columns)]
     if titles:
         out["title"] = min(titles, key=lambda c: _rank(c, TITLE_NAMES))
         reasons["title"] = f"named like a title, {stats[out['title']]['mean_len']:.0f} " \

@@ -12,15 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from topics.atomic import atomic_folder
 from topics.corpus import (Corpus, TokenLines, build_corpus, corpus_hash, load_corpus,
-                           replace_folder, write_corpus_files)
+                           write_corpus_files)
 from topics.documents import Document
 from topics.errors import ConfigError, StoreError
 from topics.preprocess.options import PreprocessOptions, resolve_options
@@ -60,8 +59,8 @@ def save_preprocessor(pre: Preprocessor, folder: str | Path) -> None:
     head = {"pipeline_version": PIPELINE_VERSION, "options": pre.options.as_dict(),
             "stopwords": sorted(pre.stopwords), "stopword_source": pre.stopword_source,
             "phrase_models": len(pre.phrases)}
-    with open(folder / "preprocessor.json", "w", encoding="utf-8") as f:
-        json.dump(head, f, ensure_ascii=False)
+    (folder / "preprocessor.json").write_text(json.dumps(head, ensure_ascii=False),
+                                              encoding="utf-8")  # inside a staged folder
 
 
 def load_preprocessor(folder: str | Path) -> Preprocessor:
@@ -84,17 +83,11 @@ def load_preprocessor(folder: str | Path) -> Preprocessor:
 def save_prepared(corpus: Corpus, entry: str | Path) -> Corpus:
     """Save a corpus with its ``preprocessor`` as one cache entry, atomically."""
     entry = Path(entry)
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{entry.name}.tmp-"))
-    try:
-        (tmp / "corpus").mkdir()
-        write_corpus_files(corpus, tmp / "corpus")
+    with atomic_folder(entry) as staged:
+        (staged / "corpus").mkdir()
+        write_corpus_files(corpus, staged / "corpus")
         if corpus.preprocessor is not None:
-            save_preprocessor(corpus.preprocessor, tmp / "preprocessor")
-        replace_folder(tmp, entry)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            save_preprocessor(corpus.preprocessor, staged / "preprocessor")
     return replace(corpus, path=entry / "corpus")
 
 
@@ -142,16 +135,10 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
 def _build_entry(documents: list[Document], opts: PreprocessOptions, stopwords, entry: Path,
                  **build_args: Any) -> Corpus:
     """Build straight into a new cache entry (texts stream to disk), moved in atomically."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{entry.name}.tmp-"))
-    try:
-        (tmp / "corpus").mkdir()
-        corpus = _build(documents, opts, stopwords, tmp / "corpus", **build_args)
-        save_preprocessor(corpus.preprocessor, tmp / "preprocessor")
-        replace_folder(tmp, entry)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with atomic_folder(entry) as staged:
+        (staged / "corpus").mkdir()
+        corpus = _build(documents, opts, stopwords, staged / "corpus", **build_args)
+        save_preprocessor(corpus.preprocessor, staged / "preprocessor")
     logger.info("preprocessed corpus saved to %s", entry)
     return replace(load_corpus(entry / "corpus"), preprocessor=corpus.preprocessor)
 
