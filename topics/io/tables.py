@@ -1,13 +1,14 @@
 """Tabular corpora, one document per row: CSV, JSON Lines and Parquet, read in batches.
 
 Only the text column is required; a file without it is an ``InputError`` listing the
-columns it has.  The id column is optional: without it a document's id is its 0-based
-record index (``"0"``, ``"1"``, ...).  The title column becomes ``meta["title"]``, the date
-column an ISO ``meta["date"]`` (unparseable: left out and recorded), every other non-null
-cell ``meta[column]``.  A renamed title or date column (``title_column: headline``) beside
-a column named ``title`` (or ``date``) is an ``InputError`` naming both: one would silently
-overwrite the other.  Error rows count from 1: the first data record for CSV (the header
-is not counted) and Parquet, the line number for JSON Lines.
+columns it has.  The id column is optional: without it (or with ``id_column`` None) a
+document's id is its 0-based record index (``"0"``, ``"1"``, ...); with ``id_column`` None an
+``id`` column is metadata like any other.  The title column becomes ``meta["title"]``, the
+date column an ISO ``meta["date"]`` (unparseable: left out and recorded), every other
+non-null cell ``meta[column]``.  A renamed title or date column (``title_column: headline``)
+beside a column named ``title`` (or ``date``) is an ``InputError`` naming both: one would
+silently overwrite the other.  Error rows count from 1: the first data record for CSV (the
+header is not counted) and Parquet, the line number for JSON Lines.
 
 Text cells: a string is the text; null, missing or blank is skipped and recorded; a number
 or boolean is converted with ``str`` and recorded as repaired (a column of numbers is more
@@ -46,7 +47,7 @@ class Columns:
     """The columns a tabular reader looks for."""
 
     text: str = "text"
-    id: str = "id"
+    id: str | None = "id"  # None: row numbers
     title: str = "title"
     date: str = "date"
 
@@ -228,13 +229,15 @@ class _IdSource:
     naming the first line (ids are never read for some lines and invented for others).  A
     custom ``id_column`` (not "id") that is absent is an error: it was asked for."""
 
-    def __init__(self, path: Path, column: str, header: list | None):
+    def __init__(self, path: Path, column: str | None, header: list | None):
         self.path = path
         self.column = column
         self.jsonl = header is None
         self.has_ids = None if header is None else column in header
         self.first_row = 1
-        if header is not None:
+        if column is None:  # id_column: null: row numbers, whatever the columns
+            self.has_ids = False
+        elif header is not None:
             self._check_custom(header, row=None)
 
     def _check_custom(self, names: Iterable, row: int | None) -> None:
@@ -243,6 +246,8 @@ class _IdSource:
                              + ", ".join(repr(str(c)) for c in names), row=row)
 
     def doc_id(self, record: dict, index: int, row: int) -> str:
+        if self.column is None:
+            return str(index)
         if self.has_ids is None:  # the first JSON line
             self.has_ids, self.first_row = self.column in record, row
             self._check_custom(record, row=row)
