@@ -3,6 +3,10 @@
 
 ``_Located`` carries the path below the key being checked (``[2]``, ``.regime_change``) so
 that :mod:`topics.config` can name the full key path, e.g. ``grid.num_topics[2]``.
+
+Every check describes itself: ``describe(check)`` is a short phrase of the values it accepts
+(``integer >= 1``, ``one of: csv, jsonl``, ``list of strings``), read by the config reference
+(``docs/config.md``) and ``topics init``.  A new check sets its own with :func:`described`.
 """
 
 from __future__ import annotations
@@ -11,6 +15,32 @@ import reprlib
 from typing import Any, Callable
 
 Check = Callable[[Any], Any]
+
+
+def described(check: Check, description: str) -> Check:
+    """Attach ``description`` (the accepted values, in a few words) to ``check``."""
+    check.describe = description  # type: ignore[attr-defined]
+    return check
+
+
+def describes(description: str) -> Callable[[Check], Check]:
+    """Decorator form of :func:`described` for checks defined with ``def``."""
+    return lambda check: described(check, description)
+
+
+def describe(check: Check) -> str:
+    """The values ``check`` accepts, in a few words (``"integer >= 1"``)."""
+    description = getattr(check, "describe", None)
+    if not isinstance(description, str):
+        raise ValueError(f"the check {getattr(check, '__name__', check)!r} does not describe "
+                         "itself: wrap it with topics.checks.described(check, '...')")
+    return description
+
+
+def _bounds(minimum: Any, maximum: Any, low: str = ">=") -> str:
+    parts = [f"{low} {minimum}" if minimum is not None else "",
+             f"<= {maximum}" if maximum is not None else ""]
+    return " and ".join(p for p in parts if p)
 
 
 def _show(value: Any, limit: int = 80) -> str:
@@ -29,7 +59,7 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Check:
             bounds += (" and <= %d" % maximum) if maximum is not None else ""
             raise ValueError(f"expected an integer{bounds}, got {_show(value)}")
         return value
-    return check
+    return described(check, f"integer {_bounds(minimum, maximum)}".strip())
 
 
 def number(minimum: float | None = None, maximum: float | None = None, *,
@@ -45,15 +75,18 @@ def number(minimum: float | None = None, maximum: float | None = None, *,
             bounds += f" and <= {maximum}" if maximum is not None else ""
             raise ValueError(f"expected a number{bounds}, got {_show(value)}")
         return float(value)
-    return check
+    return described(check, f"number {_bounds(minimum, maximum, '>' if strict_min else '>=')}"
+                     .strip())
 
 
+@describes("true or false")
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {_show(value)}")
     return value
 
 
+@describes("string")
 def text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected a non-empty string, got {_show(value)}")
@@ -63,7 +96,7 @@ def text(value: Any) -> str:
 def optional(check: Check) -> Check:
     def inner(value: Any) -> Any:
         return None if value is None else check(value)
-    return inner
+    return described(inner, f"{describe(check)}, or null")
 
 
 def choice(*options: Any) -> Check:
@@ -72,7 +105,7 @@ def choice(*options: Any) -> Check:
         if not any(value == o and type(value) is type(o) for o in options):
             raise ValueError(f"expected one of {', '.join(map(str, options))}; got {_show(value)}")
         return value
-    return check
+    return described(check, "one of: " + ", ".join(_yaml_word(o) for o in options))
 
 
 def choice_or_number(*options: str) -> Check:
@@ -84,7 +117,7 @@ def choice_or_number(*options: str) -> Check:
             return float(value)
         raise ValueError(
             f"expected one of {', '.join(options)} or a number > 0, got {_show(value)}")
-    return check
+    return described(check, f"one of: {', '.join(options)}; or a number > 0")
 
 
 def list_of(check: Check, *, allow_empty: bool = True) -> Check:
@@ -94,9 +127,11 @@ def list_of(check: Check, *, allow_empty: bool = True) -> Check:
         if not value and not allow_empty:
             raise ValueError("expected a non-empty list, got []")
         return [_at(check, item, f"[{i}]") for i, item in enumerate(value)]
-    return inner
+    return described(inner, ("non-empty " if not allow_empty else "")
+                     + f"list; each item: {describe(check)}")
 
 
+@describes("mapping: theme name -> non-empty list of words or phrases")
 def mapping_of_lists(value: Any) -> dict[str, list[str]]:
     """``themes:``: a mapping of theme name to a non-empty list of seed words or phrases."""
     if not isinstance(value, dict):
@@ -108,6 +143,13 @@ def mapping_of_lists(value: Any) -> dict[str, list[str]]:
             raise _Located(key, f"expected a theme name, got {_show(name)}")
         out[name] = _at(list_of(text, allow_empty=False), words, key)
     return out
+
+
+def _yaml_word(value: Any) -> str:
+    """A choice as it is written in YAML: ``false``, ``null``, ``paragraph``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
 
 
 class _Located(ValueError):

@@ -38,7 +38,8 @@ CORPUS_FIELDS = {
     "format": Field(choice("auto", "txt", "csv", "jsonl", "parquet", "octis"), "auto",
                     "reader; auto picks by extension or folder"),
     "text_column": Field(text, "text", "column holding the text (csv, jsonl, parquet)"),
-    "id_column": Field(text, "id", "column holding document ids (row number if absent)"),
+    "id_column": Field(optional(text), "id", "column holding unique document ids (null, or a "
+                       "column the file lacks: the row number, 0, 1, ...)"),
     "title_column": Field(text, "title", "column holding titles"),
     "date_column": Field(text, "date", "column holding dates"),
     "metadata": Field(optional(text), None, "metadata CSV for a txt folder (default: metadata.csv in it)"),
@@ -108,6 +109,10 @@ SCORING_FIELDS = {
     "held_out_split": Field(optional(text), None,
                             "documents whose `split` metadata has this value (e.g. test) "
                             "are left out of training and scored for held-out perplexity"),
+    "labels": Field(optional(text), None,
+                    "metadata field holding each document's class; runs are scored on NMI, "
+                    "ARI and purity of the main topic against it (default: `label` when "
+                    "documents have one)"),
 }
 
 TOPWORDS_FIELDS = {
@@ -124,7 +129,8 @@ RUNNER_FIELDS = {
 }
 
 OUTPUT_FIELDS = {
-    "dir": Field(optional(text), None, "experiment folder (default: runs/<name> beside configs/)"),
+    "dir": Field(optional(text), None, "experiment folder, relative to the config file "
+                 "(default: runs/<name> in the current folder)"),
     "ldavis": Field(boolean, True, "write one pyLDAvis page per run"),
     "report": Field(boolean, True, "write report.html at the end of the run"),
 }

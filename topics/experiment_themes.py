@@ -65,7 +65,7 @@ def lexicon(exp: Experiment) -> dict:
 def run_themes(exp: Experiment, run_id: str, *, fold: bool = True,
                smoothing: float = th.SMOOTHING) -> RunThemes:
     """The theme inputs of one run (chunks folded into their parents with ``fold``)."""
-    out = exp.model(run_id)
+    out = exp.output(run_id)
     labels = [f"{k}: {n}" if n else f"topic {k}"
               for k, n in enumerate(out.topic_names or (None,) * out.num_topics)]
     resolved = th.resolve_themes(lexicon(exp), transform=exp.corpus.transform_text,

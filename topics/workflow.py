@@ -83,6 +83,10 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
     if split is not None and not any(m.get("split") == split for m in corpus.meta):
         raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
                           "(the `split` metadata column, e.g. OCTIS's train/val/test)")
+    field = config.scoring.get("labels")
+    if field is not None and not any(m.get(field) not in (None, "") for m in corpus.meta):
+        raise ConfigError("scoring.labels", f"no document has a {field!r} field to score "
+                          "label agreement against")
     n_themes = len(config.themes)
     for s in specs:
         if s.guided and s.num_topics < n_themes:
@@ -92,13 +96,24 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
 
 def _tasks(specs: list[RunSpec], corpus, folder: Path, config: Config,
            prior_words: tuple) -> list[RunTask]:
+    labels = labels_field(config, corpus)
     return [RunTask(spec=s, corpus_dir=str(corpus.path), experiment_dir=str(folder),
                     topn=config.scoring["topn"], diversity_topn=config.scoring["diversity_topn"],
                     topwords_method=config.topwords["method"],
                     topwords_lambda=config.topwords["lambda"], ldavis=config.output["ldavis"],
                     prior_words=prior_words if s.guided else (),
-                    held_out_split=config.scoring["held_out_split"])
+                    held_out_split=config.scoring["held_out_split"],
+                    labels=labels)
             for s in specs]
+
+
+def labels_field(config: Config, corpus) -> str | None:
+    """The metadata field runs are scored against (NMI, ARI, purity): ``scoring.labels``,
+    else ``label`` when some document has one, else None."""
+    field = config.scoring.get("labels")
+    if field is not None:
+        return field
+    return "label" if any(m.get("label") not in (None, "") for m in corpus.meta) else None
 
 
 def _resolved_theme_ids(config: Config, corpus) -> tuple:
@@ -275,13 +290,14 @@ def _export_csv(store: Store, folder: Path, corpus_key: str) -> None:
 
 
 def best_runs(store: Store, corpus_key: str, measures: list[str]) -> dict[str, tuple[str, float]]:
-    """The best completed run by each measure (all coherence measures: higher is better)."""
+    """The best completed run by each measure (coherence, diversity and, with labels, NMI:
+    higher is better)."""
     frame = results_frame(store, corpus_key)
     best = {}
     if frame.empty:
         return best
     frame = frame[frame["status"] == "done"]
-    for measure in [*measures, "diversity"]:
+    for measure in [*measures, "diversity", "nmi"]:
         if measure in frame and frame[measure].notna().any():
             row = frame.loc[frame[measure].idxmax()]
             best[measure] = (row["run_id"], float(row[measure]))
