@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: setup run seeds test bench clean
+.PHONY: setup run seeds test bench docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench: setup
 	$(BIN)/python bench/coherence.py
 	$(BIN)/python bench/grid.py
 	$(BIN)/python bench/quality.py
+
+# docs/config.md is generated from the schema (topics/config.py); a test compares the two.
+docs: $(STAMP)
+	$(BIN)/python -m topics.config_doc docs/config.md
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache test-artifacts

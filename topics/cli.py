@@ -18,8 +18,9 @@ from topics.errors import TopicsError
 log = logging.getLogger("topics")
 
 EPILOG = """\
-exit codes: 0 success; 2 bad input, config or missing resource (one line on stderr);
-1 unexpected error.  Configs are YAML, see configs/ and the README."""
+exit codes: 0 success; 2 bad input, config, missing resource or an OS error such as a full
+disk (one line on stderr); 1 failed runs or an unexpected error; 130 interrupted (Ctrl-C).
+Configs are YAML: every key is in docs/config.md; `topics init PATH` writes a starter."""
 
 
 def _add_config_args(parser: argparse.ArgumentParser) -> None:
@@ -59,7 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
                          "experiment folder are skipped (resume).", epilog=EPILOG)
     _add_config_args(run)
     run.add_argument("--out", type=Path, default=None,
-                     help="experiment folder (default: output.dir or runs/<name>)")
+                     help="experiment folder (default: output.dir, else runs/<name> in the "
+                          "current folder)")
+
+    init = sub.add_parser("init", help="write a commented starter config for a corpus",
+                          description="Look at a folder of .txt files (sub-folders = labels, "
+                          "an optional metadata.csv) or a CSV/JSONL/Parquet file, guess the "
+                          "format and the text, id, title and date columns, and write a "
+                          "commented starter config beside it (<name>.topics.yaml in the "
+                          "folder holding PATH).  An existing file is never overwritten.",
+                          epilog=EPILOG)
+    init.add_argument("path", type=Path, help="the corpus: a folder or a .csv/.jsonl/.parquet")
+    init.add_argument("--config", type=Path, default=None,
+                      help="where to write the config (default: <name>.topics.yaml beside "
+                           "PATH)")
 
     datasets = sub.add_parser("datasets", help="list the built-in datasets (corpus.dataset)",
                               description="List the named datasets a config can read with "
@@ -117,6 +131,20 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from topics.starter import write_starter
+
+    path, guess = write_starter(args.path, config=args.config)
+    found = ", ".join(f"{key} {value!r}" for key, value in (
+        ("text", guess.text_column), ("id", guess.id_column), ("title", guess.title_column),
+        ("date", guess.date_column)) if value)
+    print(f"wrote {path}")
+    print(f"format {guess.format}, {guess.documents} documents" + (f"; columns: {found}"
+                                                                   if found else ""))
+    print(f"check the guesses in it, then: topics run {path}")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from topics.workflow import write_experiment_report
 
@@ -126,7 +154,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"setup": _cmd_setup, "preprocess": _cmd_preprocess, "run": _cmd_run,
-            "datasets": _cmd_datasets, "report": _cmd_report}
+            "init": _cmd_init, "datasets": _cmd_datasets, "report": _cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

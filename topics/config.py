@@ -5,7 +5,8 @@ check, default, one-line doc); unknown keys are rejected and every error names t
 and the bad value, e.g. ``grid.num_topics[2]: expected an integer >= 2, got 'ten'``.
 
 Under ``grid:`` every field may be a single value or a list: a list is an axis of the grid
-(see :mod:`topics.runner`).  ``seeds`` is the list of random seeds each grid point is run with.
+(see :mod:`topics.grid`).  ``seeds`` holds the random seeds each grid point is run with (one
+seed or a list, like every other key).
 
 Relative paths (``corpus.path``, ``output.dir``, ...) are resolved against the config file's
 folder, so a config means the same thing wherever it is run from.
@@ -21,7 +22,9 @@ from typing import Any
 import yaml
 
 from topics.checks import (Check, _at, _Located, _show, boolean, choice, choice_or_number,
+                           describes,
                            integer, list_of, mapping_of_lists, number, optional, text)
+from topics.datasets import NAMES as DATASET_NAMES
 from topics.datasets import get_dataset
 from topics.errors import ConfigError
 
@@ -34,6 +37,7 @@ class Field:
     doc: str
 
 
+@describes("the name of a dataset: " + ", ".join(DATASET_NAMES))
 def _dataset_name(value: Any) -> str:
     try:
         return get_dataset(value).name
@@ -49,7 +53,8 @@ CORPUS_FIELDS = {
     "format": Field(choice("auto", "txt", "csv", "jsonl", "parquet", "octis"), "auto",
                     "reader; auto picks by extension or folder"),
     "text_column": Field(text, "text", "column holding the text (csv, jsonl, parquet)"),
-    "id_column": Field(text, "id", "column holding document ids (row number if absent)"),
+    "id_column": Field(optional(text), "id", "column holding unique document ids (null, or a "
+                       "column the file lacks: the row number, 0, 1, ...)"),
     "title_column": Field(text, "title", "column holding titles"),
     "date_column": Field(text, "date", "column holding dates"),
     "metadata": Field(optional(text), None, "metadata CSV for a txt folder (default: metadata.csv in it)"),
@@ -87,6 +92,9 @@ PREPROCESS_FIELDS = {
     "cache": Field(boolean, True, "reuse the preprocessed corpus from the cache"),
 }
 
+MAX_SEED = 2**32 - 1  # topics.engines.params: numpy and tomotopy take 32-bit seeds
+MAX_BOOST = 1_000_000  # alpha/eta go up to 1e30 (engines.params.PRIOR_RANGE); float32 to 3e38
+
 GRID_FIELDS = {
     "engine": Field(choice("gensim", "tomotopy"), "tomotopy", "training engine"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
@@ -104,9 +112,11 @@ GRID_FIELDS = {
                             "tomotopy: optimise the priors every N iterations (0: never)"),
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
     "guided": Field(boolean, False, "anchor one topic per theme with boosted word priors"),
-    "guided_boost": Field(number(1, strict_min=True), 100.0,  # themes.guided_prior: > 1
+    # themes.guided_prior needs > 1; at most MAX_BOOST keeps eta * boost a float32 prior
+    "guided_boost": Field(number(1, MAX_BOOST, strict_min=True), 100.0,
                           "prior multiplier (> 1) of theme words in guided runs"),
-    "seeds": Field(list_of(integer(0), allow_empty=False), [0], "random seeds, one run each"),
+    # Like every grid key, one value or a list (an axis); the engines take 32-bit seeds.
+    "seeds": Field(integer(0, MAX_SEED), [0], "random seeds, one run each"),
 }
 
 SCORING_FIELDS = {
@@ -119,6 +129,10 @@ SCORING_FIELDS = {
     "held_out_split": Field(optional(text), None,
                             "documents whose `split` metadata has this value (e.g. test) "
                             "are left out of training and scored for held-out perplexity"),
+    "labels": Field(optional(text), None,
+                    "metadata field holding each document's class; runs are scored on NMI, "
+                    "ARI and purity of the main topic against it (default: `label` when "
+                    "documents have one)"),
 }
 
 TOPWORDS_FIELDS = {
@@ -135,7 +149,8 @@ RUNNER_FIELDS = {
 }
 
 OUTPUT_FIELDS = {
-    "dir": Field(optional(text), None, "experiment folder (default: runs/<name> beside configs/)"),
+    "dir": Field(optional(text), None, "experiment folder, relative to the config file "
+                 "(default: runs/<name> in the current folder)"),
     "ldavis": Field(boolean, True, "write one pyLDAvis page per run"),
     "report": Field(boolean, True, "write report.html at the end of the run"),
 }
@@ -192,7 +207,7 @@ def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = Fals
     for key, field in fields.items():
         value = copy.deepcopy(raw.get(key, field.default))
         try:
-            if grid and key != "seeds":
+            if grid:
                 values = value if isinstance(value, list) else [value]
                 out[key] = list_of(field.check, allow_empty=False)(values)
             else:

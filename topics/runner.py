@@ -45,6 +45,7 @@ class RunTask:
     ldavis: bool
     prior_words: tuple[tuple[str, tuple[int, ...]], ...] = ()  # guided: theme -> word ids
     held_out_split: str | None = None  # documents with this `split` are kept out, scored
+    labels: str | None = None  # metadata field of classes: NMI, ARI, purity of main topics
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def run_one(task: RunTask) -> RunResult:
             **dict(spec.params))
         train_s = time.perf_counter() - t0
         extra = _held_out(output, [bows[i] for i in test]) if test else ()
+        if task.labels:
+            extra += _label_scores(output, [corpus.meta[i] for i in train], task.labels)
         model_dir = Path("models") / spec.run_id
         engines.save_model(output, Path(task.experiment_dir) / model_dir)
         words = _top(output, task, task.topn)
@@ -139,6 +142,14 @@ def _held_out(output, bows: list) -> tuple[tuple[str, Any], ...]:
         return (("held_out_tokens", 0),)
     return (("perplexity", perplexity(log_likelihood=log_likelihood, num_tokens=tokens)),
             ("held_out_tokens", tokens))
+
+
+def _label_scores(output, metas: list[dict], field: str) -> tuple[tuple[str, Any], ...]:
+    """NMI, ARI and purity of the training documents' main topics against ``field``."""
+    from topics.scoring import label_agreement
+
+    labels = [meta.get(field) for meta in metas]
+    return tuple(label_agreement(output.doc_topic, labels).items())
 
 
 def _top(output, task: RunTask, topn: int) -> tuple[tuple[str, ...], ...]:

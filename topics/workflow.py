@@ -70,23 +70,23 @@ def load_corpus_for(config: Config, *, out: str | Path | None = None):
 
 
 def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
-    n_docs = len(corpus.doc_ids)
-    for k in sorted({s.num_topics for s in specs}):
-        if k > n_docs:
-            raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {n_docs} "
-                              "documents; use fewer topics or segment the documents "
-                              "(preprocess.segment: paragraph)")
+    """Everything about the grid that would fail each run, checked before anything trains:
+    one ``ConfigError`` naming the key."""
+    _check_training_documents(specs, corpus, config.scoring["held_out_split"])
     from topics.engines import resolve_params
 
+    seeds = config.grid["seeds"]
     for s in specs:  # engine parameters are checked before anything trains
         try:
             resolve_params(engine=s.engine, num_topics=s.num_topics, seed=s.seed, **s.params)
         except ConfigError as err:
-            raise ConfigError(f"grid.{err.key}", f"{err.message} (engine {s.engine})") from None
-    split = config.scoring["held_out_split"]
-    if split is not None and not any(m.get("split") == split for m in corpus.meta):
-        raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
-                          "(the `split` metadata column, e.g. OCTIS's train/val/test)")
+            key = err.key if err.key != "seed" else (
+                f"seeds[{seeds.index(s.seed)}]" if s.seed in seeds else "seeds")
+            raise ConfigError(f"grid.{key}", f"{err.message} (engine {s.engine})") from None
+    field = config.scoring.get("labels")
+    if field is not None and not any(m.get(field) not in (None, "") for m in corpus.meta):
+        raise ConfigError("scoring.labels", f"no document has a {field!r} field to score "
+                          "label agreement against")
     n_themes = len(config.themes)
     for s in specs:
         if s.guided and s.num_topics < n_themes:
@@ -94,15 +94,48 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
                               f"theme ({n_themes} themes), got {s.num_topics}")
 
 
+def _check_training_documents(specs: list[RunSpec], corpus, split: str | None) -> None:
+    """A held-out split some but not all documents have; no more topics than the documents
+    the models train on (the held-out ones do not count)."""
+    from topics.runner import split_documents
+
+    n_docs = len(corpus.doc_ids)
+    train, test = split_documents(corpus, split)
+    if split is not None and not test:
+        raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
+                          "(the `split` metadata column, e.g. OCTIS's train/val/test)")
+    if split is not None and not train:
+        raise ConfigError("scoring.held_out_split", f"every document has split {split!r} "
+                          f"(all {n_docs} documents): nothing is left to train on")
+    what = (f"{len(train)} training documents ({len(test)} held out as {split!r})"
+            if test else f"{n_docs} documents")
+    for k in sorted({s.num_topics for s in specs}):
+        if k > len(train):
+            raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {what}; use "
+                              "fewer topics or segment the documents "
+                              "(preprocess.segment: paragraph)")
+
+
 def _tasks(specs: list[RunSpec], corpus, folder: Path, config: Config,
            prior_words: tuple) -> list[RunTask]:
+    labels = labels_field(config, corpus)
     return [RunTask(spec=s, corpus_dir=str(corpus.path), experiment_dir=str(folder),
                     topn=config.scoring["topn"], diversity_topn=config.scoring["diversity_topn"],
                     topwords_method=config.topwords["method"],
                     topwords_lambda=config.topwords["lambda"], ldavis=config.output["ldavis"],
                     prior_words=prior_words if s.guided else (),
-                    held_out_split=config.scoring["held_out_split"])
+                    held_out_split=config.scoring["held_out_split"],
+                    labels=labels)
             for s in specs]
+
+
+def labels_field(config: Config, corpus) -> str | None:
+    """The metadata field runs are scored against (NMI, ARI, purity): ``scoring.labels``,
+    else ``label`` when some document has one, else None."""
+    field = config.scoring.get("labels")
+    if field is not None:
+        return field
+    return "label" if any(m.get("label") not in (None, "") for m in corpus.meta) else None
 
 
 def _resolved_theme_ids(config: Config, corpus) -> tuple:
@@ -212,11 +245,13 @@ def _reference_texts(config: Config, corpus) -> list[list[str]]:
 
 
 def _score(result: RunResult, scorer, config: Config) -> dict[str, Any]:
-    from topics.scoring import diversity
+    from topics.scoring import coherence_means, diversity
 
     scorer.add_models({result.run_id: [list(t) for t in result.top_words]})
-    per_topic = scorer.score(result.run_id)
-    metrics = {m: float(per_topic[m].mean()) for m in config.scoring["measures"]}
+    # A run's value is the mean over its topics as gensim's get_coherence and the notebook's
+    # coherence_means take it: a topic scoring NaN (no known word) makes the run's value NaN.
+    means = coherence_means(scorer.score(result.run_id)).iloc[0]
+    metrics = {m: float(means[m]) for m in config.scoring["measures"]}
     metrics["diversity"] = float(diversity([list(t) for t in result.diversity_words],
                                            topn=config.scoring["diversity_topn"]))
     return metrics
@@ -279,13 +314,14 @@ def _export_csv(store: Store, folder: Path, corpus_key: str) -> None:
 
 
 def best_runs(store: Store, corpus_key: str, measures: list[str]) -> dict[str, tuple[str, float]]:
-    """The best completed run by each measure (all coherence measures: higher is better)."""
+    """The best completed run by each measure (coherence, diversity and, with labels, NMI:
+    higher is better)."""
     frame = results_frame(store, corpus_key)
     best = {}
     if frame.empty:
         return best
     frame = frame[frame["status"] == "done"]
-    for measure in [*measures, "diversity"]:
+    for measure in [*measures, "diversity", "nmi"]:
         if measure in frame and frame[measure].notna().any():
             row = frame.loc[frame[measure].idxmax()]
             best[measure] = (row["run_id"], float(row[measure]))
