@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from topics import testhooks
 from topics.engines import gensim_lda, tomotopy_lda
 from topics.engines.base import ModelOutput
 from topics.errors import StoreError
@@ -56,6 +57,7 @@ def _write(output: ModelOutput, folder: Path) -> None:
     (folder / "output.json").write_text(json.dumps(meta), encoding="utf-8")
     for name in _ARRAYS:
         np.save(folder / f"{name}.npy", getattr(output, name), allow_pickle=False)
+    testhooks.pause("model-write", folder=folder)
     if output.native is not None:
         (folder / "native").mkdir()
         _NATIVE[output.engine].save(output.native, folder / "native")

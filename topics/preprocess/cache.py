@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from topics import testhooks
 from topics.corpus import (Corpus, TokenLines, build_corpus, corpus_hash, load_corpus,
                            replace_folder, write_corpus_files)
 from topics.documents import Document
@@ -147,6 +148,7 @@ def _build_entry(documents: list[Document], opts: PreprocessOptions, stopwords, 
     try:
         (tmp / "corpus").mkdir()
         corpus = _build(documents, opts, stopwords, tmp / "corpus", **build_args)
+        testhooks.pause("cache-entry-write")
         save_preprocessor(corpus.preprocessor, tmp / "preprocessor")
         replace_folder(tmp, entry)
     except BaseException:
