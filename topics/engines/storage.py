@@ -14,11 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-<<<<<<< HEAD
 from topics import testhooks
-=======
 from topics.atomic import atomic_folder
->>>>>>> main
 from topics.engines import gensim_lda, tomotopy_lda
 from topics.engines.base import ModelOutput
 from topics.errors import StoreError
