@@ -27,7 +27,7 @@ from topics import themes as th
 from topics.experiment import Experiment, load_experiment
 from topics.report import write_report
 from topics.viz import (coherence_vs_k, doc_theme_heatmap, save_figure, theme_by_field,
-                        theme_over_time, topic_similarity, topic_top_words)
+                        theme_by_period, theme_over_time, topic_similarity, topic_top_words)
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +238,8 @@ def theme_section(exp: Experiment, run_id: str | None, add: Callable):
         return themes_table(lexicon, resolved, None), None
     scores = exp.themes(run_id)
     meta = parent_documents(exp).reindex(scores.scores.index)
-    theme_figures(scores.scores, meta, run_id, add)
+    theme_figures(scores.scores, meta, run_id, add, output=exp.config.get("output") or {},
+                  folder=exp.folder / FIGURES_DIR)
     table = themes_table(lexicon, resolved, scores.affinity)
     titles = meta["title"] if "title" in meta.columns else pd.Series(dtype=object)
     evidence = {theme: theme_top_documents(theme, scores.scores, scores.evidence, titles)
@@ -246,19 +247,38 @@ def theme_section(exp: Experiment, run_id: str | None, add: Callable):
     return table, evidence
 
 
-def theme_figures(scores: pd.DataFrame, meta: pd.DataFrame, run_id: str, add: Callable) -> None:
-    """Document x theme heatmap, theme over time (dated documents), theme share by field."""
+def theme_figures(scores: pd.DataFrame, meta: pd.DataFrame, run_id: str, add: Callable, *,
+                  output: dict | None = None, folder: Path | None = None) -> None:
+    """Document x theme heatmap, theme over time (dated documents; its data also written as
+    ``folder/theme_over_time.csv``), theme share by each of ``output["by_fields"]``."""
+    output = output or {}
     titles = meta["title"] if "title" in meta.columns else None
     add("doc_theme_heatmap", f"Theme scores (lift) per document, run {run_id}",
         doc_theme_heatmap, scores, titles, title=f"Theme lift per document (run {run_id})")
     dates = _dates(meta)
     if dates is not None:
-        add("theme_over_time", f"Themes over time, run {run_id}", theme_over_time, scores,
-            dates, period(dates))
-    for name in FIELDS:
+        freq = period(dates, output.get("period", "auto"))
+        label = LABELS.get(freq, freq)
+        add("theme_over_time", f"Themes over time, by {label}: the mean lift of each "
+            f"{label}'s documents (1.0 = the corpus average), run {run_id}", theme_over_time,
+            scores, dates, freq, title=f"Theme lift by {label} (run {run_id})", reference=1.0)
+        if folder is not None:
+            _attempt("theme_over_time.csv", _write_period_table, scores, dates, freq,
+                     folder / "theme_over_time.csv")
+    for name in output.get("by_fields", FIELDS):
         if name in meta.columns and meta[name].notna().any():
             add(f"theme_by_{name}", f"Theme share by {name}, run {run_id}", theme_by_field,
                 scores, meta[name], name)
+        else:
+            log.info("report: no theme figure by %s: the documents have no such field", name)
+
+
+def _write_period_table(scores: pd.DataFrame, dates: pd.Series, freq: str, path: Path) -> Path:
+    from topics.atomic import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = theme_by_period(scores, dates, freq).table()
+    return write_atomic(path, table.to_csv(index=False, float_format="%.6g"))
 
 
 def _dates(meta: pd.DataFrame) -> pd.Series | None:
@@ -269,10 +289,19 @@ def _dates(meta: pd.DataFrame) -> pd.Series | None:
     return dates if dates.notna().any() else None
 
 
-def period(dates: pd.Series) -> str:
-    """A period alias giving a readable number of periods for the dates' span."""
+#: ``output.period`` names -> the period alias of :func:`topics.viz.theme_over_time`
+PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y", "decade": "decade"}
+LABELS = {alias: name for name, alias in PERIODS.items()}
+
+
+def period(dates: pd.Series, chosen: str = "auto") -> str:
+    """The period alias of ``chosen`` (``output.period``); for ``auto``, one giving a readable
+    number of periods for the dates' span (decades beyond 80 years)."""
+    if chosen != "auto":
+        return PERIODS[chosen]
     span = (dates.max() - dates.min()).days
-    return "W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365 else "Y"
+    return ("W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365
+            else "Y" if span <= 80 * 365 else "decade")
 
 
 def themes_table(lexicon: dict, resolved: th.ResolvedThemes,

@@ -5,7 +5,7 @@ from topics.viz.by_field import theme_by_field
 from topics.viz.coherence import coherence_vs_k
 from topics.viz.heatmap import doc_theme_heatmap
 from topics.viz.ldavis import js_mds, ldavis_page
-from topics.viz.over_time import theme_over_time
+from topics.viz.over_time import PeriodMeans, theme_by_period, theme_over_time
 from topics.viz.save import save_figure
 from topics.viz.similarity import match_topics, topic_similarity, topic_similarity_matrix
 from topics.viz.top_words import topic_top_words
@@ -16,8 +16,10 @@ __all__ = [
     "js_mds",
     "ldavis_page",
     "match_topics",
+    "PeriodMeans",
     "save_figure",
     "theme_by_field",
+    "theme_by_period",
     "theme_over_time",
     "topic_similarity",
     "topic_similarity_matrix",
