@@ -91,8 +91,9 @@ def theme_over_time(
 
     The data are :func:`theme_by_period` (see it for ``dates`` and ``freq``).  Up to
     ``MAX_LINES`` themes share one axis; more get one small panel each (own y scale, the
-    peak period marked and named).  ``reference`` draws a dashed line at that score (1.0 for
-    lifts: the corpus average).  Periods without documents appear as gaps with a zero count.
+    peak period marked and named, in the order of their peaks).  ``reference`` draws a
+    dashed line at that score (1.0 for lifts: the corpus average).  Periods without documents
+    appear as gaps with a zero count.
     """
     data = theme_by_period(scores, dates, freq)
     n_periods, n_themes = data.means.shape
@@ -140,11 +141,15 @@ def _lines(ax, data: PeriodMeans, x: np.ndarray, title: str, reference: float | 
 
 def _panels(fig: Figure, grid, data: PeriodMeans, x: np.ndarray, ncols: int,
             reference: float | None):
-    """One small axis per theme (the first returned: the others share its x axis)."""
+    """One small axis per theme, in the order of their peak periods (a timeline), each in its
+    own colour; the first axis is returned (the others share its x axis)."""
     peaks = data.peaks()
+    position = {p: i for i, p in enumerate(data.means.index)}
+    order = sorted(range(len(peaks)), key=lambda i: position.get(peaks.iloc[i], len(position)))
     first = None
-    for i, theme in enumerate(data.means.columns):
-        ax = fig.add_subplot(grid[i // ncols, i % ncols], sharex=first)
+    for slot, i in enumerate(order):
+        theme = data.means.columns[i]
+        ax = fig.add_subplot(grid[slot // ncols, slot % ncols], sharex=first)
         first = first or ax
         y = data.means[theme].to_numpy()
         ax.plot(x, y, color=colour(i), marker="o" if len(x) <= 40 else None, markersize=3)
