@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from topics import testhooks
 from topics.atomic import atomic_folder
 from topics.engines import gensim_lda, tomotopy_lda
 from topics.engines.base import ModelOutput
@@ -42,6 +43,7 @@ def _write(output: ModelOutput, folder: Path) -> None:
     (folder / "output.json").write_text(json.dumps(meta), encoding="utf-8")
     for name in _ARRAYS:
         np.save(folder / f"{name}.npy", getattr(output, name), allow_pickle=False)
+    testhooks.pause("model-write", folder=folder)
     if output.native is not None:
         (folder / "native").mkdir()
         _NATIVE[output.engine].save(output.native, folder / "native")
