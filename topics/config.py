@@ -77,7 +77,9 @@ PREPROCESS_FIELDS = {
 }
 
 GRID_FIELDS = {
-    "engine": Field(choice("gensim", "tomotopy"), "tomotopy", "training engine"),
+    "engine": Field(choice("gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm"),
+                    "tomotopy", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
+                    "NMF on TF-IDF), or a tomotopy family: hdp, ctm, pt, dmr, dtm"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
     # Engine parameters: None means the engine's own default (see topics.engines).
     "alpha": Field(optional(choice_or_number("symmetric", "asymmetric", "auto")), None,
@@ -92,6 +94,14 @@ GRID_FIELDS = {
     "optim_interval": Field(optional(integer(0)), None,
                             "tomotopy: optimise the priors every N iterations (0: never)"),
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
+    "init": Field(optional(choice("nndsvda", "nndsvd", "nndsvdar", "random")), None,
+                  "nmf: starting point (random and nndsvdar use the seed)"),
+    "pseudo_docs": Field(optional(integer(1)), None, "pt: number of pseudo-documents "
+                         "(default 10 x num_topics)"),
+    "covariate": Field(optional(text), None, "dmr: the metadata field whose levels drive "
+                       "topic prevalence (required with engine dmr)"),
+    "time_slices": Field(optional(integer(1)), None, "dtm: number of time slices of the "
+                         "`date` field (default 5)"),
     "guided": Field(boolean, False, "anchor one topic per theme with boosted word priors"),
     "guided_boost": Field(number(1, strict_min=True), 100.0,  # themes.guided_prior: > 1
                           "prior multiplier (> 1) of theme words in guided runs"),

@@ -79,6 +79,7 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
             resolve_params(engine=s.engine, num_topics=s.num_topics, seed=s.seed, **s.params)
         except ConfigError as err:
             raise ConfigError(f"grid.{err.key}", f"{err.message} (engine {s.engine})") from None
+    _check_fields(specs, corpus)
     split = config.scoring["held_out_split"]
     if split is not None and not any(m.get("split") == split for m in corpus.meta):
         raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
@@ -89,9 +90,29 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
                           "label agreement against")
     n_themes = len(config.themes)
     for s in specs:
+        if s.guided and s.engine not in ("gensim", "tomotopy"):
+            raise ConfigError("grid.guided", f"guided runs need engine gensim or tomotopy, "
+                              f"not {s.engine!r}")
         if s.guided and s.num_topics < n_themes:
             raise ConfigError("grid.num_topics", f"guided runs need at least one topic per "
                               f"theme ({n_themes} themes), got {s.num_topics}")
+
+
+def _check_fields(specs: list[RunSpec], corpus) -> None:
+    """Engines that read a document field (dmr: ``covariate``, dtm: ``date``) need it on
+    every document: one line naming the field, before anything trains."""
+    for s in specs:
+        if s.engine == "dmr":
+            key, name = "grid.covariate", s.params["covariate"]
+        elif s.engine == "dtm":
+            key, name = "grid.engine", "date"
+        else:
+            continue
+        missing = [d for d, m in zip(corpus.doc_ids, corpus.meta) if m.get(name) in (None, "")]
+        if missing:
+            raise ConfigError(key, f"engine {s.engine} needs the {name!r} field on every "
+                              f"document; {len(missing)} of {len(corpus.doc_ids)} have none "
+                              f"(e.g. {missing[0]!r})")
 
 
 def _tasks(specs: list[RunSpec], corpus, folder: Path, config: Config,
