@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import os
+import json
+import sys
 from pathlib import Path
 
 import pytest
 
+from _unprivileged import run_unprivileged
 from topics.documents import ReadReport
 from topics.errors import ConfigError, InputError
 from topics.io import iter_documents, read_documents
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 def write(folder: Path, rel: str, content: str | bytes) -> Path:
@@ -138,17 +142,18 @@ def test_symlink_loops_are_skipped_and_the_rest_read(tmp_path):
         in report.skipped
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_unreadable_file_is_skipped(tmp_path):
+    # In a child without root's file access (tests/_unprivileged.py): CI runs as root.
     locked = write(tmp_path, "locked.txt", "secret\n")
     write(tmp_path, "open.txt", "public\n")
     locked.chmod(0)
-    try:
-        documents, report = read_documents(tmp_path)
-    finally:
-        locked.chmod(0o644)
-    assert [d.id for d in documents] == ["open"]
-    assert report.skipped == [("locked.txt", "permission denied")]
+    code = ("import json, sys; from topics.io import read_documents; "
+            "docs, report = read_documents(sys.argv[1]); "
+            "print(json.dumps([[d.id for d in docs], report.skipped]))")
+    result = run_unprivileged([sys.executable, "-c", code, str(tmp_path)], cwd=PROJECT,
+                              timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout) == [["open"], [["locked.txt", "permission denied"]]]
 
 
 def test_missing_path_names_it(tmp_path):

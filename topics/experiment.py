@@ -5,9 +5,12 @@
 >>> exp.best("c_npmi", by="num_topics")                # the best seed per K
 >>> exp.topics(run_id), exp.doc_topics(run_id), exp.themes(run_id), exp.compare(a, b)
 
-Everything here reads; nothing writes.  Models are opened only from the folder's own
-``models/`` as recorded in its results store (they use pickle underneath: never open
-experiment folders from untrusted sources).
+Everything here reads; nothing writes.  Model files are opened only from the folder's own
+``models/`` as recorded in its results store.  Nothing here unpickles but :meth:`model` and
+:meth:`infer`, which load the engine's native model (gensim's is a pickle): results, topics,
+documents, themes and comparisons read only JSON, SQLite and ``.npy`` files (numpy with
+``allow_pickle=False``), so they are safe on a folder from an untrusted source; the native
+model of such a folder is not.
 """
 
 from __future__ import annotations
@@ -27,13 +30,19 @@ from topics.store import DB_NAME, MANIFEST_NAME, Store, read_json
 
 @dataclass(frozen=True)
 class ThemeScores:
-    """Document theme scores (lift: 1.0 is the corpus average), the evidence behind them,
-    the seeds missing from the vocabulary, and each topic's affinity to each theme."""
+    """One run's document theme scores (lift of the theme rate: 1.0 is the corpus average,
+    see :mod:`topics.themes.scores`), the evidence behind them, the seeds missing from the
+    vocabulary, each topic's affinity to each theme, and (``words``) the theme words each
+    document uses with their counts, (``model_share``) the share of each rate the topic model
+    contributed, and (``tokens``) every vocabulary token each theme uses with its count."""
 
     scores: pd.DataFrame
     evidence: pd.DataFrame
     missing: dict[str, tuple[str, ...]]
     affinity: pd.DataFrame
+    words: pd.DataFrame | None = None
+    model_share: pd.DataFrame | None = None
+    tokens: pd.DataFrame | None = None
 
     def _repr_html_(self) -> str:
         return self.scores.round(2)._repr_html_()
@@ -56,6 +65,8 @@ class Experiment:
         self.config: dict[str, Any] = self.manifest["config"]
         self.corpus_key: str = self.manifest["corpus_key"]
         self._models: dict[str, Any] = {}
+        self._outputs: dict[str, Any] = {}
+        self._themes: dict[tuple, Any] = {}
 
     def __repr__(self) -> str:
         return f"Experiment({str(self.folder)!r}, runs={len(self.results)})"
@@ -96,12 +107,27 @@ class Experiment:
         return path
 
     def model(self, run_id: str):
-        """The run's :class:`~topics.engines.ModelOutput`, with its native model behind it."""
+        """The run's :class:`~topics.engines.ModelOutput`, with its native model behind it.
+
+        This unpickles the engine's saved model (gensim's format is a pickle, which can run
+        code): call it only on experiment folders you trust.  :meth:`output` gives the same
+        matrices without the native model, and unpickles nothing."""
         from topics.engines import load_model
 
         if run_id not in self._models:
             self._models[run_id] = load_model(self._run_dir(run_id))
         return self._models[run_id]
+
+    def output(self, run_id: str):
+        """The run's :class:`~topics.engines.ModelOutput` without its native model
+        (``native`` is None): JSON and ``.npy`` files only, nothing unpickled."""
+        from topics.engines import load_model
+
+        if run_id in self._models:
+            return self._models[run_id]
+        if run_id not in self._outputs:
+            self._outputs[run_id] = load_model(self._run_dir(run_id), native=False)
+        return self._outputs[run_id]
 
     def topics(self, run_id: str, topn: int | None = None) -> pd.DataFrame:
         """Top words per topic, ranked as the config's ``topwords`` says; ``weight`` is
@@ -109,7 +135,7 @@ class Experiment:
         score the words are ranked by."""
         from topics.topwords import top_words_weighted
 
-        out = self.model(run_id)
+        out = self.output(run_id)
         tw = self.config.get("topwords", {})
         method = tw.get("method", "probability")
         ranked = top_words_weighted(
@@ -143,7 +169,7 @@ class Experiment:
 
     def doc_topics(self, run_id: str) -> pd.DataFrame:
         """Documents (with their metadata) by topics: one row per document, one column per topic."""
-        out = self.model(run_id)
+        out = self.output(run_id)
         topics = pd.DataFrame(out.doc_topic, index=pd.Index(out.doc_ids, name="id"),
                               columns=_topic_labels(out))
         return self.documents().join(topics, how="right")
@@ -153,7 +179,8 @@ class Experiment:
         """Topic mixtures of new raw texts under the run's model: each text goes through the
         corpus's fitted preprocessing and dictionary, then the engine's inference (repeatable:
         seeded by the run's seed).  One row per text, in order; columns as in
-        :meth:`doc_topics`.  A text with no dictionary word gets the uniform row.
+        :meth:`doc_topics`.  A text with no dictionary word gets the uniform row.  This loads
+        the native model (see :meth:`model`: it unpickles; trusted folders only).
         ``metadata`` (one mapping per text) gives a ``dmr`` run each text's covariate level
         (required there) and a ``dtm`` run its ``date`` (else the last time slice)."""
         from topics.engines import infer
@@ -173,33 +200,59 @@ class Experiment:
                             index=pd.RangeIndex(len(bows), name="text"))
 
     # ------------------------------------------------------------------ themes
-    def themes(self, run_id: str, *, fold: bool = True) -> ThemeScores:
-        """Document theme scores (lift) with their evidence; with ``fold``, paragraph chunks
-        are folded into their parent documents first (scores and evidence per document)."""
+    def themes(self, run_id: str, *, fold: bool = True,
+               smoothing: float | None = None) -> ThemeScores:
+        """One run's document theme scores (lift of the theme rate) with their evidence; with
+        ``fold``, paragraph chunks are folded into their parent documents first.
+        ``smoothing``: the model's weight in tokens (default ``topics.themes.SMOOTHING``)."""
         from topics import themes as th
 
-        lexicon = self.manifest["config"].get("themes") or {}
-        if not lexicon:
-            raise KeyError("this experiment's config has no themes: section")
-        out = self.model(run_id)
-        labels = _topic_labels(out)
-        resolved = th.resolve_themes(lexicon, transform=self.corpus.transform_text,
-                                     vocab=out.vocab)
-        affinity = th.topic_theme_affinity(out.topic_word, resolved, topic_names=labels)
-        theta = pd.DataFrame(np.asarray(out.doc_topic), index=pd.Index(out.doc_ids))
-        meta = self.documents()
-        if fold and "parent_id" in meta.columns:
-            # A parent's mixture is its chunks' length-weighted mean; theme mass is linear in
-            # it, so scores and evidence of the folded mixture are those of the whole document.
-            theta = th.fold_chunks(theta, meta.loc[theta.index, "parent_id"].to_numpy(),
-                                   out.doc_lengths)
-        doc_ids = list(theta.index)
-        mass = th.document_theme_scores(theta.to_numpy(), affinity, doc_ids=doc_ids,
-                                        scale="mass")
-        evidence = th.theme_evidence(theta.to_numpy(), out.topic_word, resolved,
-                                     doc_ids=doc_ids, topic_names=labels)
-        return ThemeScores(scores=th.lift(mass), evidence=evidence, missing=resolved.missing,
-                           affinity=affinity)
+        runs = self.run_themes(run_id, fold=fold, smoothing=smoothing)
+        out = self.output(run_id)
+        evidence = th.theme_evidence(runs.theta.to_numpy(), out.topic_word, runs.resolved,
+                                     doc_ids=list(runs.theta.index),
+                                     topic_names=list(runs.affinity.index))
+        return ThemeScores(scores=th.lift(runs.rates), evidence=evidence,
+                           missing=runs.resolved.missing, affinity=runs.affinity,
+                           words=runs.words, model_share=runs.model_share,
+                           tokens=th.theme_tokens(runs.resolved, out.term_frequency))
+
+    def run_themes(self, run_id: str, *, fold: bool = True, smoothing: float | None = None):
+        """The run's theme inputs per document (:class:`topics.experiment_themes.RunThemes`:
+        counts, lengths, model mass, rates, posteriors), computed once per run."""
+        from topics import experiment_themes as et
+        from topics.themes import SMOOTHING
+
+        key = (run_id, fold, SMOOTHING if smoothing is None else smoothing)
+        if key not in self._themes:
+            self._themes[key] = et.run_themes(self, run_id, fold=fold, smoothing=key[2])
+        return self._themes[key]
+
+    def theme_summary(self, runs: Any = None, *, level: float = 0.9,
+                      smoothing: float | None = None) -> pd.DataFrame:
+        """Theme scores pooled over runs: one row per document and theme with ``mean``, ``low``,
+        ``high`` (a ``level`` interval), ``top_share`` and ``n_runs`` (see
+        :mod:`topics.themes.pooled`).  ``runs``: None (every completed run), run ids, or a
+        filter such as ``{"engine": "tomotopy", "num_topics": [8, 12], "guided": False}``."""
+        from topics import experiment_themes as et
+        from topics.themes import SMOOTHING
+
+        return et.theme_summary(self, runs, level=level,
+                                smoothing=SMOOTHING if smoothing is None else smoothing)
+
+    def theme_effects(self, field: str, runs: Any = None, *, period: int | None = None,
+                      df: int = 4, level: float = 0.9, sims: int = 20,
+                      smoothing: float | None = None) -> pd.DataFrame:
+        """Theme prevalence (lift) against a metadata field, pooled over ``runs``: one row per
+        theme and level (a category, a period's first year, or a year of a smooth trend) with
+        ``estimate``, ``low``, ``high`` (a ``level`` interval), ``n_docs`` and ``n_runs``.
+        ``date``/``year`` fields are time: a B-spline trend (``df``) or periods of
+        ``period`` years.  See :mod:`topics.themes.effects` for the method."""
+        from topics import experiment_themes as et
+        from topics.themes import SMOOTHING
+
+        return et.theme_effects(self, field, runs, period=period, df=df, level=level, sims=sims,
+                                smoothing=SMOOTHING if smoothing is None else smoothing)
 
     # ------------------------------------------------------------------ comparing
     def compare(self, run_a: str, run_b: str, *, topn: int = 10) -> pd.DataFrame:
@@ -207,7 +260,7 @@ class Experiment:
         word distributions; one row per matched pair, best matches first."""
         from scipy.optimize import linear_sum_assignment
 
-        a, b = self.model(run_a), self.model(run_b)
+        a, b = self.output(run_a), self.output(run_b)
         if a.vocab != b.vocab:
             raise ValueError(f"runs {run_a} and {run_b} have different vocabularies")
         sim = _cosine(a.topic_word, b.topic_word)

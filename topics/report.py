@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from topics.errors import ConfigError
-from topics.viz._common import atomic_file
+from topics.atomic import atomic_file
 
 log = logging.getLogger(__name__)
 

@@ -23,18 +23,16 @@ lemmatiser is NLTK's, over a WordNet reader that skips work lemmatising never ne
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import logging
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from topics import nltk_wordnet
+from topics.atomic import publish_folder, staging_folder
 from topics.errors import ConfigError, SetupError
 
 log = logging.getLogger(__name__)
@@ -171,7 +169,7 @@ def load_lemmatizer(*, data_dir: str | os.PathLike | None = None):
     NLTK's ``WordNetCorpusReader``), but it loads in about a third of the time: NLTK's reader
     also builds, at load, the Open Multilingual WordNet's map from WordNet 3.0 synsets (it
     parses ``index.sense`` twice), which lemmatising never reads; our reader builds that map
-    on first use instead (``bench/wordnet_load.py``).  The reader is loaded once per process
+    on first use instead (``topics.nltk_wordnet``, ``bench/wordnet_load.py``).  The reader is loaded once per process
     and ``data_dir`` (a cache like NLTK's own ``nltk.corpus.wordnet``), and a pickled
     lemmatiser loads it again on first use where it is unpickled.
 
@@ -183,7 +181,7 @@ def load_lemmatizer(*, data_dir: str | os.PathLike | None = None):
     key = None if data_dir is None else os.fspath(data_dir)
     where = "NLTK's data path" if key is None else key
     try:
-        lemmatizer = _lemmatizer(key)
+        lemmatizer = nltk_wordnet.lemmatizer(key)
         wrong = [(w, lemmatizer.lemmatize(w, pos), lemma) for w, pos, lemma in PROBES]
     except (LookupError, OSError, ValueError, AssertionError) as exc:
         hint = "" if key is None else (
@@ -196,81 +194,6 @@ def load_lemmatizer(*, data_dir: str | os.PathLike | None = None):
         raise SetupError(f"WordNet from {where} is damaged: it lemmatises {word!r} as "
                          f"{got!r}, not {lemma!r}. " + INSTRUCTIONS)
     return lemmatizer
-
-
-def _lemmatizer(data_dir: str | None):
-    """A lemmatiser reading ``_wordnet_reader(data_dir)`` on first use (also on unpickling)."""
-    return _classes()[1](data_dir)
-
-
-@functools.lru_cache(maxsize=None)
-def _wordnet_reader(data_dir: str | None):
-    """The WordNet reader for ``data_dir`` (None: NLTK's data path), loaded once."""
-    from nltk.corpus.reader import CorpusReader
-    from nltk.corpus.util import LazyCorpusLoader
-
-    reader_class = _classes()[0]
-    # The multilingual data stays lazy, exactly as nltk.corpus.wordnet declares it.
-    omw = LazyCorpusLoader("omw-2.0", CorpusReader, r".*/wn-data-.*\.tab", encoding="utf8")
-    if data_dir is None:  # NLTK finds "corpora/wordnet" (folder or zip) on its data path
-        reader = LazyCorpusLoader("wordnet", reader_class, omw)
-        reader.ensure_loaded()
-        return reader
-    return reader_class(str(Path(data_dir) / "corpora" / "wordnet"), omw)
-
-
-_DEFERRED = object()  # map30 not built yet
-
-
-@functools.lru_cache(maxsize=None)
-def _classes():
-    """(reader class, lemmatiser class), built on first use so that importing this module
-    does not import NLTK (slow)."""
-    from nltk.corpus.reader.wordnet import WordNetCorpusReader
-    from nltk.stem import WordNetLemmatizer
-
-    class LazyMapWordNetReader(WordNetCorpusReader):
-        """NLTK's WordNet reader whose ``map30`` (OMW synset map) is built on first use."""
-
-        def __init__(self, root, omw_reader):
-            self._deferring = True
-            super().__init__(root, omw_reader)
-            self._deferring = False
-
-        def map_wn(self, version="wordnet"):
-            return _DEFERRED if self._deferring else super().map_wn(version)
-
-        @property
-        def map30(self):
-            if self._map30 is _DEFERRED:
-                self._map30 = super().map_wn()
-            return self._map30
-
-        @map30.setter
-        def map30(self, value):
-            self._map30 = value
-
-    class Lemmatizer(WordNetLemmatizer):
-        """NLTK's ``WordNetLemmatizer`` over ``_wordnet_reader(data_dir)``."""
-
-        def __init__(self, data_dir: str | None):
-            self._data_dir = data_dir
-
-        @functools.cached_property
-        def wordnet(self):
-            """The WordNet reader (loaded on first use)."""
-            return _wordnet_reader(self._data_dir)
-
-        def _morphy(self, form, pos, check_exceptions=True):
-            return self.wordnet._morphy(form, pos, check_exceptions)
-
-        def morphy(self, form, pos=None, check_exceptions=True):
-            return self.wordnet.morphy(form, pos, check_exceptions)
-
-        def __reduce__(self):
-            return _lemmatizer, (self._data_dir,)
-
-    return LazyMapWordNetReader, Lemmatizer
 
 
 def _present(data_dir: Path | None) -> Path | None:
@@ -293,13 +216,13 @@ def _present(data_dir: Path | None) -> Path | None:
 def _download(data_dir: Path, timeout: float) -> Path:
     """``nltk.download`` into a hidden folder in ``data_dir``, checked, then moved in place."""
     corpora = data_dir / "corpora"
-    with _staging(corpora, ".wordnet-download-") as staging:
+    with staging_folder(corpora, "wordnet-download") as staging:
         _run([sys.executable, "-c", _DOWNLOAD_SCRIPT, str(staging)], timeout, "nltk.download")
         _verify(staging)
         published = None
         for name in ("wordnet.zip", "wordnet"):
             if (staging / "corpora" / name).exists():
-                published = _publish(staging / "corpora" / name, corpora / name)
+                published = publish_folder(staging / "corpora" / name, corpora / name)
         if published is None:
             raise SetupError("nltk.download reported success but left no corpora/wordnet")
     return published
@@ -315,7 +238,7 @@ def _from_debian(data_dir: Path, debian_dir: Path, *, apt: bool) -> Path:
     if missing:
         raise SetupError(f"{debian_dir} lacks {', '.join(missing)}")
     corpora = data_dir / "corpora"
-    with _staging(corpora, ".wordnet-debian-") as staging:
+    with staging_folder(corpora, "wordnet-debian") as staging:
         folder = staging / "corpora" / "wordnet"
         folder.mkdir(mode=0o755, parents=True)
         for name in needed:
@@ -324,7 +247,7 @@ def _from_debian(data_dir: Path, debian_dir: Path, *, apt: bool) -> Path:
         for name in WORDNET_FILES:
             (folder / name).chmod(0o644)
         _verify(staging)
-        return _publish(folder, corpora / "wordnet")
+        return publish_folder(folder, corpora / "wordnet")
 
 
 def _apt_install() -> None:
@@ -340,33 +263,6 @@ def _apt_install() -> None:
     except SetupError:
         _run([apt_get, "update"], _APT_TIMEOUT, "apt-get update", env=env)
         _run(install, _APT_TIMEOUT, "apt-get install", env=env)
-
-
-@contextlib.contextmanager
-def _staging(parent: Path, prefix: str) -> Iterator[Path]:
-    """A new hidden folder in ``parent`` (made ``0755``: NLTK refuses group- or world-writable
-    data), removed on exit with whatever was not moved out of it."""
-    parent.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    try:
-        path.chmod(0o755)
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _publish(staged: Path, target: Path) -> Path:
-    """Rename ``staged`` to ``target``; an older ``target`` is moved aside first, then removed."""
-    old = None
-    if target.exists() or target.is_symlink():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(staged, target)
-    if old is not None and old.is_dir() and not old.is_symlink():
-        shutil.rmtree(old, ignore_errors=True)
-    elif old is not None:
-        old.unlink()
-    return target
 
 
 def _verify(staging: Path) -> None:

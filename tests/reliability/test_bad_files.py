@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from _unprivileged import run_unprivileged
 from topics.errors import InputError
 from topics.io import read_documents
 
-from ._cli import assert_user_error, run_topics, write_config
+from ._cli import CLI_TIMEOUT_S, PROJECT, assert_user_error, run_topics, write_config
 
 #: Preprocessing kept light (these tests are about reading); the filters let tiny corpora through.
 LIGHT = {"lemmatize": False, "phrases": False, "no_below": 1, "no_above": 1.0}
@@ -78,18 +80,32 @@ def test_read_documents_skips_each_bad_file_by_name_and_reads_the_rest(messy):
     _check_report(documents, report)
 
 
-def test_unreadable_file_is_skipped_with_its_reason(messy):
-    if os.geteuid() == 0:
-        pytest.skip("running as root: file permissions do not stop root from reading")
-    locked = messy / "locked.txt"
+#: Reads a folder in a child process; prints the ids read and the skipped (name, reason)s.
+READ_IN_CHILD = """\
+import json, sys
+from topics.io import read_documents
+documents, report = read_documents(sys.argv[1])
+print(json.dumps({"ids": sorted(d.id for d in documents), "skipped": report.skipped}))
+"""
+
+
+def _lock(folder: Path) -> Path:
+    """A file nobody may read (mode 0); the tests read it without root's file access."""
+    locked = folder / "locked.txt"
     locked.write_text("secret words here", encoding="utf-8")
     locked.chmod(0)
-    try:
-        documents, report = read_documents(messy)
-    finally:
-        locked.chmod(0o644)
-    assert dict(report.skipped)["locked.txt"] == "permission denied"
-    assert "locked" not in {d.id for d in documents}
+    return locked
+
+
+def test_unreadable_file_is_skipped_with_its_reason(messy):
+    _lock(messy)
+    result = run_unprivileged([sys.executable, "-c", READ_IN_CHILD, str(messy)], cwd=PROJECT,
+                              timeout=CLI_TIMEOUT_S)
+    assert result.returncode == 0, result.stderr[-3000:]
+    read = json.loads(result.stdout)
+    assert dict(read["skipped"])["locked.txt"] == "permission denied"
+    assert read["ids"] == ["good1", "good2", "latin1", "sub/good3"]
+    assert len(read["skipped"]) == len(SKIPPED) + 1
 
 
 def test_strict_encoding_names_the_file_and_byte(messy):
@@ -100,15 +116,19 @@ def test_strict_encoding_names_the_file_and_byte(messy):
 
 @pytest.mark.slow
 def test_cli_preprocess_reports_each_bad_file_and_processes_the_rest(messy, tmp_path):
+    _lock(messy)  # unreadable: the command runs without root's file access
     config = write_config(tmp_path / "messy.yaml",
                           {"corpus": {"path": str(messy)}, "preprocess": LIGHT})
-    result = run_topics("preprocess", config, "--out", tmp_path / "out")
+    result = run_unprivileged([sys.executable, "-m", "topics.cli", "preprocess", str(config),
+                               "--out", str(tmp_path / "out")], cwd=PROJECT,
+                              timeout=CLI_TIMEOUT_S)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
     assert "documents_read: 4" in lines and "documents_out: 4" in lines
-    assert f"skipped: {len(SKIPPED)}" in lines and "repaired: 1" in lines
-    for name, words in SKIPPED.items():
+    skipped = {**SKIPPED, "locked.txt": "permission denied"}
+    assert f"skipped: {len(skipped)}" in lines and "repaired: 1" in lines
+    for name, words in skipped.items():
         assert any(line.strip().startswith(f"name={name}, reason=") and words in line
                    for line in lines), (name, result.stdout)
     assert any(line.strip().startswith("name=latin1.txt, what=not valid UTF-8")

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+<<<<<<< HEAD
 from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
+=======
+from topics.atomic import atomic_folder
+from topics.engines import gensim_lda, tomotopy_lda
+>>>>>>> main
 from topics.engines.base import ModelOutput
 from topics.errors import StoreError
 
@@ -34,24 +37,11 @@ _EXTRA = "extra."  # extras are saved as extra.<name>.npy
 def save_model(output: ModelOutput, folder: str | os.PathLike) -> Path:
     """Write ``output`` to ``folder`` atomically (replacing it if present); return the path."""
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
-    try:
+    with atomic_folder(folder) as staged:
         try:
-            _write(output, tmp)
+            _write(output, staged)
         except OSError as err:  # numpy's short writes lose errno: say which model failed
             raise StoreError(f"{folder}: cannot write the model ({err})") from err
-        if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old",
-                                        dir=folder.parent))
-            os.replace(folder, old / "model")
-            os.replace(tmp, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, folder)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return folder
 
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from topics.atomic import atomic_folder
 from topics.corpus import (Corpus, TokenLines, build_corpus, corpus_hash, load_corpus,
-                           replace_folder, write_corpus_files)
+                           write_corpus_files)
 from topics.documents import Document
 from topics.errors import ConfigError, StoreError
 from topics.preprocess.options import PreprocessOptions, resolve_options
@@ -32,6 +31,8 @@ from topics.preprocess.stopwords import resolve_stopwords
 logger = logging.getLogger(__name__)
 
 KEY_LENGTH = 24
+#: The saved preprocessor's format: 2 holds the phrase models in JSON (1: gensim's pickles).
+PREPROCESSOR_FORMAT = 2
 
 
 def cache_key(content_hash: str, options: PreprocessOptions, stopwords: frozenset[str],
@@ -57,11 +58,12 @@ def save_preprocessor(pre: Preprocessor, folder: str | Path) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True)
     save_phrases(pre.phrases, folder)
-    head = {"pipeline_version": PIPELINE_VERSION, "options": pre.options.as_dict(),
+    head = {"format": PREPROCESSOR_FORMAT, "pipeline_version": PIPELINE_VERSION,
+            "options": pre.options.as_dict(),
             "stopwords": sorted(pre.stopwords), "stopword_source": pre.stopword_source,
             "phrase_models": len(pre.phrases)}
-    with open(folder / "preprocessor.json", "w", encoding="utf-8") as f:
-        json.dump(head, f, ensure_ascii=False)
+    (folder / "preprocessor.json").write_text(json.dumps(head, ensure_ascii=False),
+                                              encoding="utf-8")  # inside a staged folder
 
 
 def load_preprocessor(folder: str | Path) -> Preprocessor:
@@ -70,31 +72,27 @@ def load_preprocessor(folder: str | Path) -> Preprocessor:
     try:
         with open(folder / "preprocessor.json", encoding="utf-8") as f:
             head = json.load(f)
-        if head["pipeline_version"] != PIPELINE_VERSION:
-            raise StoreError(f"{folder}: preprocessor of pipeline version "
-                             f"{head['pipeline_version']}, expected {PIPELINE_VERSION}")
+        found = (head.get("format"), head["pipeline_version"])
+        if found != (PREPROCESSOR_FORMAT, PIPELINE_VERSION):
+            raise StoreError(f"{folder}: preprocessor of format {found[0]!r} and pipeline "
+                             f"version {found[1]!r}, expected {PREPROCESSOR_FORMAT} and "
+                             f"{PIPELINE_VERSION} (written by another version of topics)")
         phrases = load_phrases(folder, head["phrase_models"])
         options = resolve_options(**head["options"])
-    except (OSError, ValueError, KeyError, ConfigError) as err:
+        stopwords = (frozenset(head["stopwords"]), str(head["stopword_source"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ConfigError) as err:
         raise StoreError(f"{folder}: cannot read the saved preprocessor ({err})") from None
-    stopwords = (frozenset(head["stopwords"]), head["stopword_source"])
     return make_preprocessor(options, phrases=tuple(phrases), stopwords=stopwords)
 
 
 def save_prepared(corpus: Corpus, entry: str | Path) -> Corpus:
     """Save a corpus with its ``preprocessor`` as one cache entry, atomically."""
     entry = Path(entry)
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{entry.name}.tmp-"))
-    try:
-        (tmp / "corpus").mkdir()
-        write_corpus_files(corpus, tmp / "corpus")
+    with atomic_folder(entry) as staged:
+        (staged / "corpus").mkdir()
+        write_corpus_files(corpus, staged / "corpus")
         if corpus.preprocessor is not None:
-            save_preprocessor(corpus.preprocessor, tmp / "preprocessor")
-        replace_folder(tmp, entry)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            save_preprocessor(corpus.preprocessor, staged / "preprocessor")
     return replace(corpus, path=entry / "corpus")
 
 
@@ -113,7 +111,7 @@ def _cached(entry: Path) -> Corpus | None:
     try:
         corpus = load_prepared(entry)
     except StoreError as err:
-        logger.warning("ignoring damaged cache entry %s: %s", entry, err)
+        logger.warning("ignoring damaged cache entry %s (rebuilding it): %s", entry, err)
         return None
     logger.info("preprocessing cache hit: loaded %s (%d documents)", entry, len(corpus))
     return corpus
@@ -142,16 +140,10 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
 def _build_entry(documents: list[Document], opts: PreprocessOptions, stopwords, entry: Path,
                  **build_args: Any) -> Corpus:
     """Build straight into a new cache entry (texts stream to disk), moved in atomically."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=f".{entry.name}.tmp-"))
-    try:
-        (tmp / "corpus").mkdir()
-        corpus = _build(documents, opts, stopwords, tmp / "corpus", **build_args)
-        save_preprocessor(corpus.preprocessor, tmp / "preprocessor")
-        replace_folder(tmp, entry)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with atomic_folder(entry) as staged:
+        (staged / "corpus").mkdir()
+        corpus = _build(documents, opts, stopwords, staged / "corpus", **build_args)
+        save_preprocessor(corpus.preprocessor, staged / "preprocessor")
     logger.info("preprocessed corpus saved to %s", entry)
     return replace(load_corpus(entry / "corpus"), preprocessor=corpus.preprocessor)
 

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from topics.nltk_wordnet import lemma_analyses
 from topics.preprocess.options import DEFAULT_TOKEN_PATTERN
 
 #: Curly quotes, primes and dashes to ASCII (after NFKC).  Em and horizontal-bar dashes become
@@ -105,9 +106,9 @@ def remove_stopwords(tokens: Iterable[str], stopwords: frozenset[str]) -> list[s
 
 
 def _analyses(lemmatizer: Any, word: str, pos: str) -> tuple[str, ...]:
-    # ``_morphy`` is one of the three documented modes of NLTK's WordNetLemmatizer: every
-    # WordNet lemma of ``word``; ``lemmatize`` returns the shortest (the first of equals).
-    return tuple(sorted(lemmatizer._morphy(word, pos), key=len))
+    # Every WordNet lemma of ``word``; NLTK's ``lemmatize`` returns the shortest (the first
+    # of equals).  Only topics.nltk_wordnet touches NLTK's internals.
+    return tuple(sorted(lemma_analyses(lemmatizer, word, pos), key=len))
 
 
 def lemma_candidates(lemmatizer: Any, word: str, pos: str) -> tuple[str, ...]:

@@ -6,12 +6,8 @@ Figures are built with ``matplotlib.figure.Figure`` and an explicit Agg canvas, 
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,19 +110,3 @@ def tick_positions(n: int, max_ticks: int) -> np.ndarray:
     """At most ``max_ticks`` evenly spaced positions among ``range(n)``, always the first."""
     step = max(1, int(np.ceil(n / max_ticks)))
     return np.arange(0, n, step)
-
-
-@contextlib.contextmanager
-def atomic_file(target: Path, *, text: bool = False) -> Iterator[IO]:
-    """Open a temporary file beside ``target`` for writing; on success it replaces ``target``
-    (``os.replace``) with mode 0644, on error it is removed and ``target`` is left untouched."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w" if text else "wb", **({"encoding": "utf-8"} if text else {})) as handle:
-            yield handle
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -38,7 +38,8 @@ import numpy as np
 from scipy.spatial.distance import pdist, squareform
 
 from topics.errors import ConfigError
-from topics.viz._common import atomic_file, weight_matrix
+from topics.atomic import atomic_file
+from topics.viz._common import weight_matrix
 
 log = logging.getLogger(__name__)
 

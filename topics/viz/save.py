@@ -10,7 +10,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from topics.errors import ConfigError
-from topics.viz._common import atomic_file
+from topics.atomic import atomic_file
 
 log = logging.getLogger(__name__)
 
