@@ -15,12 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-<<<<<<< HEAD
-from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
-=======
 from topics.atomic import atomic_folder
-from topics.engines import gensim_lda, tomotopy_lda
->>>>>>> main
+from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
 from topics.engines.base import ModelOutput
 from topics.errors import StoreError
 
