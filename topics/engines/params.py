@@ -117,8 +117,9 @@ def resolve_params(*, engine: str, num_topics: int, seed: int,
     """Validate one run's options and return its resolved, JSON-able parameters.
 
     The result holds ``engine``, ``num_topics``, ``seed`` and every parameter of the engine
-    (defaults filled in for missing or ``None`` values, ``None`` defaults resolved).  Raises ConfigError naming the parameter for an
-    unknown engine or parameter, a bad value, or a combination the engine cannot do.
+    (defaults filled in for missing or ``None`` values, ``None`` defaults resolved).  Raises
+    ConfigError naming the parameter for an unknown engine or parameter, a bad value, or a
+    combination the engine cannot do.
     """
     check_engine(engine)
     num_topics = check_int("num_topics", num_topics, low=2, high=_MAX_TOPICS)

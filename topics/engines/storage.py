@@ -3,8 +3,9 @@
 A model folder holds ``output.json`` (engine, parameters, vocabulary, document ids, topic
 names, format version), one ``.npy`` file per matrix (and ``extra.<name>.npy`` per array a
 model family adds), and the engine's native model under ``native/`` (nmf: its components,
-idf weights and options as ``.npy``/JSON, no pickle).  The folder is written under a temporary name beside it and then renamed into
-place, so a reader never sees half a model; an existing folder is replaced.
+idf weights and options as ``.npy``/JSON, no pickle).  The folder is written under a
+temporary name beside it and then renamed into place, so a reader never sees half a model;
+an existing folder is replaced.
 """
 
 from __future__ import annotations
