@@ -48,6 +48,21 @@ class ThemeScores:
         return self.scores.round(2)._repr_html_()
 
 
+@dataclass(frozen=True)
+class LdavisPage:
+    """A run's pyLDAvis page as :meth:`Experiment.ldavis` returns it: Jupyter shows it inline
+    through ``_repr_html_`` (no IPython import needed); ``str()`` is the file's path."""
+
+    path: Path
+    data: str
+
+    def _repr_html_(self) -> str:
+        return self.data
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
 class Experiment:
     """The results, models, corpus and themes of one experiment folder."""
 
@@ -272,17 +287,16 @@ class Experiment:
             "words_a": [words(ta, k) for k in rows], "words_b": [words(tb, k) for k in cols]})
         return frame.sort_values("similarity", ascending=False).reset_index(drop=True)
 
-    def ldavis(self, run_id: str):
-        """The run's pyLDAvis page, shown inline in a notebook (an offline page in an iframe)."""
-        from IPython.display import HTML
-
+    def ldavis(self, run_id: str) -> LdavisPage:
+        """The run's pyLDAvis page: a notebook shows it inline (the offline page in an
+        iframe); ``.path`` is the page on disk, ``.data`` the HTML that embeds it."""
         path = self.folder / "ldavis" / f"{run_id}.html"
         if not path.exists():
             raise StoreError(f"{path}: no pyLDAvis page for run {run_id}")
         page = html.escape(path.read_text(encoding="utf-8"), quote=True)
         # Wrapped in a div: IPython warns about HTML that starts with an iframe.
-        return HTML(f'<div><iframe srcdoc="{page}" style="width:100%;height:880px;border:0">'
-                    "</iframe></div>")
+        return LdavisPage(path=path, data=f'<div><iframe srcdoc="{page}" '
+                          'style="width:100%;height:880px;border:0"></iframe></div>')
 
     def _repr_html_(self) -> str:
         results = self.results

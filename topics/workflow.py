@@ -244,11 +244,13 @@ def _reference_texts(config: Config, corpus) -> list[list[str]]:
 
 
 def _score(result: RunResult, scorer, config: Config) -> dict[str, Any]:
-    from topics.scoring import diversity
+    from topics.scoring import coherence_means, diversity
 
     scorer.add_models({result.run_id: [list(t) for t in result.top_words]})
-    per_topic = scorer.score(result.run_id)
-    metrics = {m: float(per_topic[m].mean()) for m in config.scoring["measures"]}
+    # A run's value is the mean over its topics as gensim's get_coherence and the notebook's
+    # coherence_means take it: a topic scoring NaN (no known word) makes the run's value NaN.
+    means = coherence_means(scorer.score(result.run_id)).iloc[0]
+    metrics = {m: float(means[m]) for m in config.scoring["measures"]}
     metrics["diversity"] = float(diversity([list(t) for t in result.diversity_words],
                                            topn=config.scoring["diversity_topn"]))
     return metrics
