@@ -66,24 +66,20 @@ def load_corpus_for(config: Config, *, out: str | Path | None = None):
 
 
 def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
-    n_docs = len(corpus.doc_ids)
-    for k in sorted({s.num_topics for s in specs}):
-        if k > n_docs:
-            raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {n_docs} "
-                              "documents; use fewer topics or segment the documents "
-                              "(preprocess.segment: paragraph)")
+    """Everything about the grid that would fail each run, checked before anything trains:
+    one ``ConfigError`` naming the key."""
+    _check_training_documents(specs, corpus, config.scoring["held_out_split"])
     from topics.engines import resolve_params
 
+    seeds = config.grid["seeds"]
     for s in specs:  # engine parameters are checked before anything trains
         try:
             resolve_params(engine=s.engine, num_topics=s.num_topics, seed=s.seed, **s.params)
         except ConfigError as err:
-            raise ConfigError(f"grid.{err.key}", f"{err.message} (engine {s.engine})") from None
+            key = err.key if err.key != "seed" else (
+                f"seeds[{seeds.index(s.seed)}]" if s.seed in seeds else "seeds")
+            raise ConfigError(f"grid.{key}", f"{err.message} (engine {s.engine})") from None
     _check_fields(specs, corpus)
-    split = config.scoring["held_out_split"]
-    if split is not None and not any(m.get("split") == split for m in corpus.meta):
-        raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
-                          "(the `split` metadata column, e.g. OCTIS's train/val/test)")
     field = config.scoring.get("labels")
     if field is not None and not any(m.get(field) not in (None, "") for m in corpus.meta):
         raise ConfigError("scoring.labels", f"no document has a {field!r} field to score "
@@ -113,6 +109,28 @@ def _check_fields(specs: list[RunSpec], corpus) -> None:
             raise ConfigError(key, f"engine {s.engine} needs the {name!r} field on every "
                               f"document; {len(missing)} of {len(corpus.doc_ids)} have none "
                               f"(e.g. {missing[0]!r})")
+
+
+def _check_training_documents(specs: list[RunSpec], corpus, split: str | None) -> None:
+    """A held-out split some but not all documents have; no more topics than the documents
+    the models train on (the held-out ones do not count)."""
+    from topics.runner import split_documents
+
+    n_docs = len(corpus.doc_ids)
+    train, test = split_documents(corpus, split)
+    if split is not None and not test:
+        raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
+                          "(the `split` metadata column, e.g. OCTIS's train/val/test)")
+    if split is not None and not train:
+        raise ConfigError("scoring.held_out_split", f"every document has split {split!r} "
+                          f"(all {n_docs} documents): nothing is left to train on")
+    what = (f"{len(train)} training documents ({len(test)} held out as {split!r})"
+            if test else f"{n_docs} documents")
+    for k in sorted({s.num_topics for s in specs}):
+        if k > len(train):
+            raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {what}; use "
+                              "fewer topics or segment the documents "
+                              "(preprocess.segment: paragraph)")
 
 
 def _tasks(specs: list[RunSpec], corpus, folder: Path, config: Config,
