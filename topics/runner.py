@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generator, Iterator
 
+from topics import testhooks
 from topics.grid import RunSpec
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ def run_one(task: RunTask) -> RunResult:
         corpus, bows = _open_corpus(task.corpus_dir)
         prior, names = _guided_prior(task, corpus) if spec.guided else (None, None)
         train, test = split_documents(corpus, task.held_out_split)
+        testhooks.pause("run-train", run_id=spec.run_id, **spec.as_dict())
         t0 = time.perf_counter()
         output = engines.train(
             engine=spec.engine, dictionary=corpus.dictionary,

@@ -44,10 +44,14 @@ def experiment_folder(config: Config, out: str | Path | None = None) -> Path:
 
 
 def read_corpus_documents(config: Config):
-    """Read the config's corpus: (documents, ReadReport)."""
+    """Read the config's corpus (a file or folder, or a named dataset): (documents, ReadReport)."""
     from topics.io import read_documents
 
     c = config.corpus
+    if c.get("dataset"):
+        from topics.datasets import read_dataset
+
+        return read_dataset(c["dataset"])
     return read_documents(c["path"], format=c["format"], text_column=c["text_column"],
                           id_column=c["id_column"], title_column=c["title_column"],
                           date_column=c["date_column"], metadata=c["metadata"],

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from topics import testhooks
 from topics.atomic import atomic_folder
 from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
 from topics.engines.base import ModelOutput
@@ -51,6 +52,7 @@ def _write(output: ModelOutput, folder: Path) -> None:
         np.save(folder / f"{name}.npy", getattr(output, name), allow_pickle=False)
     for name, array in output.extras.items():
         np.save(folder / f"{_EXTRA}{name}.npy", array, allow_pickle=False)
+    testhooks.pause("model-write", folder=folder)
     if output.native is not None:
         (folder / "native").mkdir()
         _NATIVE[output.engine][0](output.native, folder / "native")
