@@ -96,7 +96,9 @@ MAX_SEED = 2**32 - 1  # topics.engines.params: numpy and tomotopy take 32-bit se
 MAX_BOOST = 1_000_000  # alpha/eta go up to 1e30 (engines.params.PRIOR_RANGE); float32 to 3e38
 
 GRID_FIELDS = {
-    "engine": Field(choice("gensim", "tomotopy"), "tomotopy", "training engine"),
+    "engine": Field(choice("gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm"),
+                    "tomotopy", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
+                    "NMF on TF-IDF), or a tomotopy family: hdp, ctm, pt, dmr, dtm"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
     # Engine parameters: None means the engine's own default (see topics.engines).
     "alpha": Field(optional(choice_or_number("symmetric", "asymmetric", "auto")), None,
@@ -111,6 +113,14 @@ GRID_FIELDS = {
     "optim_interval": Field(optional(integer(0)), None,
                             "tomotopy: optimise the priors every N iterations (0: never)"),
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
+    "init": Field(optional(choice("nndsvda", "nndsvd", "nndsvdar", "random")), None,
+                  "nmf: starting point (random and nndsvdar use the seed)"),
+    "pseudo_docs": Field(optional(integer(1)), None, "pt: number of pseudo-documents "
+                         "(default 10 x num_topics)"),
+    "covariate": Field(optional(text), None, "dmr: the metadata field whose levels drive "
+                       "topic prevalence (required with engine dmr)"),
+    "time_slices": Field(optional(integer(1)), None, "dtm: number of time slices of the "
+                         "`date` field (default 5)"),
     "guided": Field(boolean, False, "anchor one topic per theme with boosted word priors"),
     # themes.guided_prior needs > 1; at most MAX_BOOST keeps eta * boost a float32 prior
     "guided_boost": Field(number(1, MAX_BOOST, strict_min=True), 100.0,
