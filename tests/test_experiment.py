@@ -404,7 +404,7 @@ def test_a_missing_corpus_cache_is_named(exp, copy_of):
     assert loaded.topics(run_ids(exp)[0]).shape[0] > 0
 
 
-@pytest.mark.parametrize("name", ["docs.json", "dictionary.gensim", "texts.jsonl"])
+@pytest.mark.parametrize("name", ["docs.json", "dictionary.json", "texts.jsonl"])
 def test_a_damaged_corpus_cache_file_is_named(exp, copy_of, name):
     folder = copy_of()
     entry = folder / "cache" / exp.corpus_key / "corpus"

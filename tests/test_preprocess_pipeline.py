@@ -182,6 +182,6 @@ def test_cached_corpus_reads_its_texts_from_disk_and_equals_the_in_memory_one(tm
     assert cached.texts[0] == ["regime_change", "kabul", "shocked", "observers"]
     assert sorted(p.name for p in (tmp_path / cached.key).iterdir()) == ["corpus", "preprocessor"]
     assert sorted(p.name for p in cached.path.iterdir()) == [
-        "bow.mm", "bow.mm.index", "corpus.json", "dictionary.gensim", "docs.json", "stats.json",
+        "bow.mm", "bow.mm.index", "corpus.json", "dictionary.json", "docs.json", "stats.json",
         "texts.jsonl"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no scratch left

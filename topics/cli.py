@@ -63,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="experiment folder (default: output.dir, else runs/<name> in the "
                           "current folder)")
 
+    init = sub.add_parser("init", help="write a commented starter config for a corpus",
+                          description="Look at a folder of .txt files (sub-folders = labels, "
+                          "an optional metadata.csv) or a CSV/JSONL/Parquet file, guess the "
+                          "format and the text, id, title and date columns, and write a "
+                          "commented starter config beside it (<name>.topics.yaml in the "
+                          "folder holding PATH).  An existing file is never overwritten.",
+                          epilog=EPILOG)
+    init.add_argument("path", type=Path, help="the corpus: a folder or a .csv/.jsonl/.parquet")
+    init.add_argument("--config", type=Path, default=None,
+                      help="where to write the config (default: <name>.topics.yaml beside "
+                           "PATH)")
+
     report = sub.add_parser("report", help="write report.html for an experiment folder",
                             description="(Re)write EXPERIMENT_DIR/report.html from its results.",
                             epilog=EPILOG)
@@ -99,6 +111,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.failed == 0 else 1
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from topics.starter import write_starter
+
+    path, guess = write_starter(args.path, config=args.config)
+    found = ", ".join(f"{key} {value!r}" for key, value in (
+        ("text", guess.text_column), ("id", guess.id_column), ("title", guess.title_column),
+        ("date", guess.date_column)) if value)
+    print(f"wrote {path}")
+    print(f"format {guess.format}, {guess.documents} documents" + (f"; columns: {found}"
+                                                                   if found else ""))
+    print(f"check the guesses in it, then: topics run {path}")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from topics.workflow import write_experiment_report
 
@@ -108,7 +134,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"setup": _cmd_setup, "preprocess": _cmd_preprocess, "run": _cmd_run,
-            "report": _cmd_report}
+            "init": _cmd_init, "report": _cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,7 +38,8 @@ CORPUS_FIELDS = {
     "format": Field(choice("auto", "txt", "csv", "jsonl", "parquet", "octis"), "auto",
                     "reader; auto picks by extension or folder"),
     "text_column": Field(text, "text", "column holding the text (csv, jsonl, parquet)"),
-    "id_column": Field(text, "id", "column holding document ids (row number if absent)"),
+    "id_column": Field(optional(text), "id", "column holding unique document ids (null, or a "
+                       "column the file lacks: the row number, 0, 1, ...)"),
     "title_column": Field(text, "title", "column holding titles"),
     "date_column": Field(text, "date", "column holding dates"),
     "metadata": Field(optional(text), None, "metadata CSV for a txt folder (default: metadata.csv in it)"),

@@ -109,7 +109,7 @@ def render_config_doc() -> str:
 
 def write_config_doc(path: str | Path) -> Path:
     """Write :func:`render_config_doc` to ``path`` (atomically)."""
-    from topics.store import write_atomic
+    from topics.atomic import write_atomic
 
     path = Path(path)
     write_atomic(path, render_config_doc())

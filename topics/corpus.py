@@ -6,8 +6,10 @@ A saved corpus is a folder of plain files, written atomically (temporary folder,
 - ``corpus.json``: format version, cache key, number of documents
 - ``docs.json``: ``[{"id": ..., "meta": {...}}, ...]`` in corpus order
 - ``texts.jsonl``: one document per line, its tokens as a JSON list of strings
-- ``dictionary.gensim``: the ``Dictionary`` in gensim's own format (``Dictionary.load``)
-- ``bow.mm`` (+ ``bow.mm.index``): the bag-of-words in Matrix Market (``MmCorpus``)
+- ``dictionary.json``: the ``Dictionary`` (``topics.corpus_texts.load_dictionary``; JSON, not
+  gensim's pickle)
+- ``bow.mm`` (+ ``bow.mm.index``): the bag-of-words in Matrix Market (``MmCorpus``; gensim
+  pickles the index: only training workers open it, for corpora too large for memory)
 - ``stats.json``: what preprocessing did (see ``build_corpus``)
 """
 
@@ -26,12 +28,14 @@ from typing import Any
 from gensim.corpora import Dictionary, MmCorpus
 
 from topics.atomic import atomic_folder
-from topics.corpus_texts import LazySequence, TextsFile, TextsWriter, TokenLines, line_offsets
+from topics.corpus_texts import (LazySequence, TextsFile, TextsWriter, TokenLines,
+                                 line_offsets, load_dictionary, save_dictionary)
 from topics.errors import ConfigError, StoreError
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3  # 3: the dictionary in JSON (2: gensim's pickle)
+DICTIONARY_FILE = "dictionary.json"
 TEXTS_FILE = "texts.jsonl"
 TOP_N = 20
 PHRASE_DELIMITER = "_"
@@ -103,8 +107,8 @@ class Corpus:
 
     @property
     def dictionary_path(self) -> Path | None:
-        """The saved ``Dictionary`` (``Dictionary.load(path)``), None if not saved."""
-        return self._file("dictionary.gensim")
+        """The saved ``Dictionary`` (``load_dictionary(path)``), None if not saved."""
+        return self._file(DICTIONARY_FILE)
 
     @property
     def texts_path(self) -> Path | None:
@@ -281,7 +285,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 def _write_rest(corpus: Corpus, folder: Path) -> None:
     """Every corpus file but the texts."""
-    corpus.dictionary.save(str(folder / "dictionary.gensim"))
+    save_dictionary(corpus.dictionary, folder / DICTIONARY_FILE)
     MmCorpus.serialize(str(folder / "bow.mm"), corpus.bow, id2word=corpus.dictionary)
     _write_json(folder / "docs.json", [{"id": i, "meta": m} for i, m in zip(corpus.doc_ids, corpus.meta)])
     _write_json(folder / "stats.json", corpus.stats)
@@ -333,11 +337,16 @@ def load_corpus(folder: str | Path) -> Corpus:
     access, token strings shared with the dictionary)."""
     folder = Path(folder)
     head = _read_json(folder / "corpus.json")
-    if head.get("format") != FORMAT:
-        raise StoreError(f"{folder}: corpus format {head.get('format')!r}, expected {FORMAT}")
+    if not isinstance(head, dict) or head.get("format") != FORMAT:
+        found = head.get("format") if isinstance(head, dict) else None
+        raise StoreError(f"{folder}: corpus format {found!r}, expected {FORMAT} (written by "
+                         "another version of topics)")
     docs = _read_json(folder / "docs.json")
+    if not isinstance(docs, list) or not all(
+            isinstance(d, dict) and "id" in d and isinstance(d.get("meta"), dict) for d in docs):
+        raise StoreError(f"{folder}: damaged saved corpus (docs.json)")
     try:
-        dictionary = Dictionary.load(str(folder / "dictionary.gensim"))
+        dictionary = load_dictionary(folder / DICTIONARY_FILE)
         texts = TextsFile(folder / TEXTS_FILE, dictionary, line_offsets(folder / TEXTS_FILE))
     except (OSError, ValueError) as err:
         raise StoreError(f"{folder}: damaged saved corpus ({err!r})") from None

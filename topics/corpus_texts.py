@@ -1,6 +1,12 @@
-"""The token lists of a corpus on disk: one document per line, its tokens as a JSON list of
-strings (any token text survives, spaces and newlines included).  ``TextsWriter`` writes such
-a file, ``TokenLines`` streams it, ``TextsFile`` is a lazy sequence over it."""
+"""The token lists and the dictionary of a corpus on disk, in JSON (nothing is pickled).
+
+Token lists: one document per line, its tokens as a JSON list of strings (any token text
+survives, spaces and newlines included).  ``TextsWriter`` writes such a file, ``TokenLines``
+streams it, ``TextsFile`` is a lazy sequence over it.  ``save_dictionary`` and
+``load_dictionary`` write and read a gensim ``Dictionary`` as one JSON object: gensim's own
+``save`` is a pickle, and its ``save_as_text`` keeps neither the collection frequencies
+(``cfs``), ``num_pos`` and ``num_nnz`` nor words holding a tab or a newline.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from pathlib import Path
 from gensim.corpora import Dictionary
 
 from topics.errors import StoreError
+
+DICTIONARY_FORMAT = 1
 
 
 class LazySequence(Sequence):
@@ -112,3 +120,36 @@ class TextsFile(LazySequence):
 
     def __iter__(self) -> Iterator[list[str]]:
         return map(self._read, range(len(self)))
+
+
+def save_dictionary(dictionary: Dictionary, path: str | Path) -> None:
+    """Write ``dictionary`` (ids 0..V-1) to ``path`` as JSON: the word, document frequency
+    and collection frequency of each id, and the corpus counters."""
+    words = [dictionary[i] for i in range(len(dictionary))]
+    value = {"format": DICTIONARY_FORMAT, "num_docs": dictionary.num_docs,
+             "num_pos": dictionary.num_pos, "num_nnz": dictionary.num_nnz, "words": words,
+             "dfs": [dictionary.dfs.get(i, 0) for i in range(len(words))],
+             "cfs": [dictionary.cfs.get(i, 0) for i in range(len(words))]}
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f)  # ASCII: any str round-trips, lone surrogates included
+
+
+def load_dictionary(path: str | Path) -> Dictionary:
+    """The ``Dictionary`` saved by :func:`save_dictionary`; ValueError if it is damaged."""
+    with open(path, encoding="utf-8") as f:
+        value = json.load(f)
+    if not isinstance(value, dict) or value.get("format") != DICTIONARY_FORMAT:
+        raise ValueError(f"{path}: not a saved dictionary of format {DICTIONARY_FORMAT}")
+    words, dfs, cfs = value.get("words"), value.get("dfs"), value.get("cfs")
+    counters = [value.get(k) for k in ("num_docs", "num_pos", "num_nnz")]
+    if not (isinstance(words, list) and all(isinstance(w, str) for w in words)
+            and len(set(words)) == len(words)
+            and all(isinstance(c, list) and len(c) == len(words) for c in (dfs, cfs))
+            and all(type(n) is int for n in [*dfs, *cfs, *counters])):
+        raise ValueError(f"{path}: damaged saved dictionary")
+    dictionary = Dictionary()
+    dictionary.token2id = {w: i for i, w in enumerate(words)}
+    dictionary.dfs = dict(enumerate(dfs))
+    dictionary.cfs = dict(enumerate(cfs))
+    dictionary.num_docs, dictionary.num_pos, dictionary.num_nnz = counters
+    return dictionary

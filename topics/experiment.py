@@ -5,9 +5,12 @@
 >>> exp.best("c_npmi", by="num_topics")                # the best seed per K
 >>> exp.topics(run_id), exp.doc_topics(run_id), exp.themes(run_id), exp.compare(a, b)
 
-Everything here reads; nothing writes.  Models are opened only from the folder's own
-``models/`` as recorded in its results store (they use pickle underneath: never open
-experiment folders from untrusted sources).
+Everything here reads; nothing writes.  Model files are opened only from the folder's own
+``models/`` as recorded in its results store.  Nothing here unpickles but :meth:`model` and
+:meth:`infer`, which load the engine's native model (gensim's is a pickle): results, topics,
+documents, themes and comparisons read only JSON, SQLite and ``.npy`` files (numpy with
+``allow_pickle=False``), so they are safe on a folder from an untrusted source; the native
+model of such a folder is not.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Experiment:
         self.config: dict[str, Any] = with_defaults(self.manifest["config"])
         self.corpus_key: str = self.manifest["corpus_key"]
         self._models: dict[str, Any] = {}
+        self._outputs: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"Experiment({str(self.folder)!r}, runs={len(self.results)})"
@@ -96,12 +100,27 @@ class Experiment:
         return path
 
     def model(self, run_id: str):
-        """The run's :class:`~topics.engines.ModelOutput`, with its native model behind it."""
+        """The run's :class:`~topics.engines.ModelOutput`, with its native model behind it.
+
+        This unpickles the engine's saved model (gensim's format is a pickle, which can run
+        code): call it only on experiment folders you trust.  :meth:`output` gives the same
+        matrices without the native model, and unpickles nothing."""
         from topics.engines import load_model
 
         if run_id not in self._models:
             self._models[run_id] = load_model(self._run_dir(run_id))
         return self._models[run_id]
+
+    def output(self, run_id: str):
+        """The run's :class:`~topics.engines.ModelOutput` without its native model
+        (``native`` is None): JSON and ``.npy`` files only, nothing unpickled."""
+        from topics.engines import load_model
+
+        if run_id in self._models:
+            return self._models[run_id]
+        if run_id not in self._outputs:
+            self._outputs[run_id] = load_model(self._run_dir(run_id), native=False)
+        return self._outputs[run_id]
 
     def topics(self, run_id: str, topn: int | None = None) -> pd.DataFrame:
         """Top words per topic, ranked as the config's ``topwords`` says; ``weight`` is
@@ -109,7 +128,7 @@ class Experiment:
         score the words are ranked by."""
         from topics.topwords import top_words_weighted
 
-        out = self.model(run_id)
+        out = self.output(run_id)
         tw = self.config["topwords"]
         method = tw["method"]
         ranked = top_words_weighted(
@@ -143,7 +162,7 @@ class Experiment:
 
     def doc_topics(self, run_id: str) -> pd.DataFrame:
         """Documents (with their metadata) by topics: one row per document, one column per topic."""
-        out = self.model(run_id)
+        out = self.output(run_id)
         topics = pd.DataFrame(out.doc_topic, index=pd.Index(out.doc_ids, name="id"),
                               columns=_topic_labels(out))
         return self.documents().join(topics, how="right")
@@ -152,7 +171,8 @@ class Experiment:
         """Topic mixtures of new raw texts under the run's model: each text goes through the
         corpus's fitted preprocessing and dictionary, then the engine's inference (repeatable:
         seeded by the run's seed).  One row per text, in order; columns as in
-        :meth:`doc_topics`.  A text with no dictionary word gets the uniform row."""
+        :meth:`doc_topics`.  A text with no dictionary word gets the uniform row.  This loads
+        the native model (see :meth:`model`: it unpickles; trusted folders only)."""
         from topics.engines import infer
 
         if isinstance(texts, (str, bytes)):
@@ -177,7 +197,7 @@ class Experiment:
         lexicon = self.manifest["config"].get("themes") or {}
         if not lexicon:
             raise KeyError("this experiment's config has no themes: section")
-        out = self.model(run_id)
+        out = self.output(run_id)
         labels = _topic_labels(out)
         resolved = th.resolve_themes(lexicon, transform=self.corpus.transform_text,
                                      vocab=out.vocab)
@@ -203,7 +223,7 @@ class Experiment:
         word distributions; one row per matched pair, best matches first."""
         from scipy.optimize import linear_sum_assignment
 
-        a, b = self.model(run_a), self.model(run_b)
+        a, b = self.output(run_a), self.output(run_b)
         if a.vocab != b.vocab:
             raise ValueError(f"runs {run_a} and {run_b} have different vocabularies")
         sim = _cosine(a.topic_word, b.topic_word)

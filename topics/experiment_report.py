@@ -8,7 +8,9 @@ every figure the experiment has no data for: no completed run, no ``themes:`` se
 dates, no ``source``/``label`` metadata, a single engine.
 
 A figure that cannot be drawn (a damaged model folder, a missing corpus cache) is left out
-with a warning in the log; the rest of the report is still written.
+with a warning in the log; the rest of the report is still written.  Nothing is unpickled:
+the figures read each run's saved matrices (:meth:`Experiment.output`), never the engine's
+native model, so a report of a folder from an untrusted source runs no code from it.
 """
 
 from __future__ import annotations
@@ -180,7 +182,7 @@ def coherence_figure(done: pd.DataFrame, measure: str) -> Any:
 
 def top_words_figure(exp: Experiment, run_id: str) -> Any:
     """The run's top words (ranked as the config's ``topwords`` says), bars of p(word|topic)."""
-    out = exp.model(run_id)
+    out = exp.output(run_id)
     index = {w: i for i, w in enumerate(out.vocab)}
     ranked = exp.topics(run_id)
     entries = {k: [(w, float(out.topic_word[k, index[w]])) for w in group["word"]]
@@ -194,7 +196,7 @@ def top_words_figure(exp: Experiment, run_id: str) -> Any:
 
 def similarity_figure(exp: Experiment, run_a: str, run_b: str) -> Any:
     """Cosine similarity of two runs' topics, matched one to one (best matches first)."""
-    a, b = exp.model(run_a), exp.model(run_b)
+    a, b = exp.output(run_a), exp.output(run_b)
     return topic_similarity(a.topic_word, b.topic_word, metric="cosine",
                             names_a=topic_names(exp, run_a), names_b=topic_names(exp, run_b),
                             label_a=f"{a.engine} {run_a}", label_b=f"{b.engine} {run_b}")
@@ -256,7 +258,8 @@ def theme_figures(scores: pd.DataFrame, meta: pd.DataFrame, run_id: str, add: Ca
 def _dates(meta: pd.DataFrame) -> pd.Series | None:
     if "date" not in meta.columns:
         return None
-    dates = pd.to_datetime(meta["date"].astype("string"), errors="coerce", format="mixed")
+    # Stored dates are ISO YYYY-MM-DD (topics.io): read as ISO only, never guessed.
+    dates = pd.to_datetime(meta["date"].astype("string"), errors="coerce", format="ISO8601")
     return dates if dates.notna().any() else None
 
 

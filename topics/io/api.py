@@ -49,7 +49,7 @@ def iter_documents(
     *,
     format: str = "auto",
     text_column: str = "text",
-    id_column: str = "id",
+    id_column: str | None = "id",
     title_column: str = "title",
     date_column: str = "date",
     metadata: str | os.PathLike | None = None,
@@ -71,7 +71,7 @@ def read_documents(
     *,
     format: str = "auto",
     text_column: str = "text",
-    id_column: str = "id",
+    id_column: str | None = "id",
     title_column: str = "title",
     date_column: str = "date",
     metadata: str | os.PathLike | None = None,
@@ -83,7 +83,8 @@ def read_documents(
 
     ``format``: "auto" (see ``detect_format``), "txt" (a folder of .txt files, see
     ``topics.io.txt``), "csv", "jsonl", "parquet" (see ``topics.io.tables``) or "octis"
-    (see ``topics.io.octis``).  The ``*_column`` options name the table columns;
+    (see ``topics.io.octis``).  The ``*_column`` options name the table columns (``id_column``
+None: ids are row numbers even if the table has an ``id`` column);
     ``metadata``/``metadata_key`` the txt folder's metadata CSV and its file-name column;
     ``encoding_errors`` is "replace" or "strict" (module docstring).  ``report`` is added to
     when given.  Raises ``InputError`` for a missing path or a bad file, ``ConfigError``
@@ -137,5 +138,7 @@ def _check_options(*, format, encoding_errors, report, **names: str) -> None:
     if not isinstance(report, ReadReport):
         raise ConfigError("report", f"must be a ReadReport or None, got {report!r}")
     for name, value in names.items():
+        if value is None and name == "id_column":  # no id column: row numbers
+            continue
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(name, f"must be a non-empty column name, got {value!r}")

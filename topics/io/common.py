@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import functools
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -76,17 +77,54 @@ def _count_bad_bytes(data: bytes) -> int:
             start += exc.end
 
 
+#: The years a stored date may have: ISO ``YYYY-MM-DD`` has four digits and no sign.
+MIN_YEAR, MAX_YEAR = 1, 9999
+#: Two defaults for the parts a text leaves out: a year that differs between them was not
+#: in the text ("12 Apr", "Monday", "5pm").  Both are leap years, so "29 Feb" parses.
+_DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2004, 1, 1))
+#: A sign before a digit: a negative (or signed) number, never a date, though the parsers
+#: read "-20220412" as 2022-04-12 and "-1" as the year -1.
+_SIGNED = re.compile(r"[+-]\s*\d")
+
+
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """``YYYY-MM-DD`` (year zero-padded to four digits), or None for a year outside
+    ``MIN_YEAR``..``MAX_YEAR`` (negative years, year 0, five-digit years)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _year_in_text(text: str) -> bool:
+    """Whether ``text`` states a year: dateutil (pandas' fallback parser) gives the same
+    year with two different defaults.  A text dateutil cannot read was read by pandas' own
+    ISO or quarter parsers, which need a year."""
+    from dateutil import parser
+
+    try:
+        years = {parser.parse(text, default=d).year for d in _DEFAULTS}
+    except (ValueError, OverflowError, TypeError):
+        return True
+    return len(years) == 1
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_date_text(text: str) -> str | None:
+    import warnings
+
     import pandas as pd
 
-    if text.lower() in _NOT_DATES:
+    if text.lower() in _NOT_DATES or _SIGNED.match(text):
         return None
     try:
-        stamp = pd.to_datetime(text)
+        with warnings.catch_warnings():  # deprecations of odd formats ("2022Q2")
+            warnings.simplefilter("ignore")
+            stamp = pd.to_datetime(text)
     except (ValueError, TypeError, OverflowError):
         return None
-    return None if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
+    if pd.isna(stamp) or not _year_in_text(text):
+        return None
+    return iso_date(stamp.year, stamp.month, stamp.day)
 
 
 def normalise_date(value: Any) -> str | None:
@@ -94,17 +132,24 @@ def normalise_date(value: Any) -> str | None:
 
     Strings are parsed by pandas (ISO, "12 April 2022", RFC 2822, "2022" -> 2022-01-01...);
     an ambiguous numeric date such as 04/05/2022 is read month first, pandas' default.
-    A date-time keeps the calendar date of its own time zone.  Numbers are read as
-    their digits ("2022", "20220412"), never as an epoch.  Null and blank give None.
+    A text must state its year: "12 Apr", "April", "Monday", "March 3rd" or "12:30" are
+    not dates (pandas would fill in year 1 or today).  Years outside 1..9999 ("-1", "-2022",
+    year 0, five digits) are not dates either.  A date-time keeps the calendar date of its
+    own time zone.  Numbers are read as their digits ("2022", "20220412"), never as an
+    epoch.  Null, blank, booleans, lists and mappings give None.
     """
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (dt.date, dt.datetime)):  # pandas Timestamp is a datetime
-        return None if value != value else value.strftime("%Y-%m-%d")  # NaT != NaT
+        if value != value:  # NaT != NaT
+            return None
+        return iso_date(value.year, value.month, value.day)
     if isinstance(value, float):
         if math.isnan(value) or not value.is_integer():
             return None
         value = int(value)
+    if isinstance(value, (list, tuple, dict, set)):
+        return None
     text = str(value).strip()
     return _parse_date_text(text) if text else None
 
@@ -144,6 +189,20 @@ def add_date(meta: dict, value: Any, *, name: str, report: ReadReport) -> None:
         report.repair(name, f"date {str(value).strip()!r} not understood: left out")
     else:
         meta["date"] = iso
+
+
+def check_column_names(path: Path, names: Any, *, title: str, date: str,
+                       row: int | None = None) -> None:
+    """``InputError`` when the title or date column is renamed (``title_column: headline``)
+    and ``names`` also holds a column named ``title`` (or ``date``): the renamed column is
+    stored under that name, so one would silently overwrite the other."""
+    names = set(map(str, names))
+    for kind, chosen in (("title", title), ("date", date)):
+        if chosen != kind and chosen in names and kind in names:
+            raise InputError(path, f"{kind}_column is {chosen!r}, but there is also a column "
+                                   f"named {kind!r}, which it would overwrite (both are stored "
+                                   f"as {kind!r}); rename or drop the {kind!r} column",
+                             row=row)
 
 
 class IdRegistry:

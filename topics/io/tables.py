@@ -1,17 +1,24 @@
 """Tabular corpora, one document per row: CSV, JSON Lines and Parquet, read in batches.
 
 Only the text column is required; a file without it is an ``InputError`` listing the
-columns it has.  The id column is optional: without it a document's id is its 0-based
-record index (``"0"``, ``"1"``, ...).  The title column becomes ``meta["title"]``, the date
-column an ISO ``meta["date"]`` (unparseable: left out and recorded), every other non-null
-cell ``meta[column]``.  Error rows count from 1: the first data record for CSV (the header
-is not counted) and Parquet, the line number for JSON Lines.
+columns it has.  The id column is optional: without it (or with ``id_column`` None) a
+document's id is its 0-based record index (``"0"``, ``"1"``, ...); with ``id_column`` None an
+``id`` column is metadata like any other.  The title column becomes ``meta["title"]``, the
+date column an ISO ``meta["date"]`` (unparseable: left out and recorded), every other
+non-null cell ``meta[column]``.  A renamed title or date column (``title_column: headline``)
+beside a column named ``title`` (or ``date``) is an ``InputError`` naming both: one would
+silently overwrite the other.  Error rows count from 1: the first data record for CSV (the
+header is not counted) and Parquet, the line number for JSON Lines.
 
 Text cells: a string is the text; null, missing or blank is skipped and recorded; a number
 or boolean is converted with ``str`` and recorded as repaired (a column of numbers is more
 likely a wrong ``text_column`` than a corpus, so it shows in the report); a list or object
 is skipped and recorded.  Ids: a null id or a repeated one is an ``InputError`` naming the
 row, and so is an id that is not a string or a number (a list, an object, true/false).
+JSON Lines are all read one way: with ids when the first line has one (a later line
+without is an ``InputError`` naming it), with record indexes when it has none (a later line
+with an id is an ``InputError`` naming the first line).  A custom ``id_column`` (not
+``id``) that is absent is an ``InputError``: record indexes are used only for ``id``.
 CSV cells are all read as strings (no "NA" -> null guessing); JSON and Parquet keep their
 types.  A CSV row with more fields than the header, or a quote never closed, is an
 ``InputError`` naming the row (and its line); a row with fewer fields is padded with empty
@@ -28,9 +35,11 @@ from typing import Any
 
 from topics.documents import Document, ReadReport
 from topics.errors import InputError
-from topics.io.common import IdRegistry, add_date, check_utf8_file, is_null, meta_value
+from topics.io.common import (IdRegistry, add_date, check_column_names, check_utf8_file,
+                              is_null, meta_value)
 
 BATCH_ROWS = 10_000
+DEFAULT_ID = "id"
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ class Columns:
     """The columns a tabular reader looks for."""
 
     text: str = "text"
-    id: str = "id"
+    id: str | None = "id"  # None: row numbers
     title: str = "title"
     date: str = "date"
 
@@ -183,12 +192,15 @@ def records_to_documents(records: Iterable[tuple[int, int, dict]], *, path: Path
                          report: ReadReport) -> Iterator[Document]:
     """Documents from (0-based index, 1-based row, record) triples (see module docstring)."""
     ids = IdRegistry(path)
-    has_ids = None if header is None else columns.id in header
+    source = _IdSource(path, columns.id, header)
+    if header is not None:
+        check_column_names(path, header, title=columns.title, date=columns.date)
     for index, row, record in records:
         name = f"{path.name}:{row}"
-        if has_ids is None:  # JSON Lines: decided by the first record
-            has_ids = columns.id in record
-        doc_id = _doc_id(record, index, row, path=path, column=columns.id, has_ids=has_ids)
+        if header is None:  # JSON Lines: every record has its own keys
+            check_column_names(path, record, title=columns.title, date=columns.date,
+                               row=row)
+        doc_id = source.doc_id(record, index, row)
         ids.add(doc_id, row)
         text = text_cell(record.get(columns.text), name=name, report=report)
         if text is None:
@@ -207,10 +219,51 @@ def records_to_documents(records: Iterable[tuple[int, int, dict]], *, path: Path
         yield Document(id=doc_id, text=text, meta=meta)
 
 
-def _doc_id(record: dict, index: int, row: int, *, path: Path, column: str,
-            has_ids: bool) -> str:
-    if not has_ids:
+class _IdSource:
+    """Each record's id (see the module docstring).
+
+    CSV and Parquet have a header: with the id column every row needs an id, without it the
+    id is the record index.  JSON Lines have none: the first line decides, and every line is
+    checked against it.  When the first line has an id, a line without one is an
+    ``InputError`` naming it; when it has none, a later line with an id is an ``InputError``
+    naming the first line (ids are never read for some lines and invented for others).  A
+    custom ``id_column`` (not "id") that is absent is an error: it was asked for."""
+
+    def __init__(self, path: Path, column: str | None, header: list | None):
+        self.path = path
+        self.column = column
+        self.jsonl = header is None
+        self.has_ids = None if header is None else column in header
+        self.first_row = 1
+        if column is None:  # id_column: null: row numbers, whatever the columns
+            self.has_ids = False
+        elif header is not None:
+            self._check_custom(header, row=None)
+
+    def _check_custom(self, names: Iterable, row: int | None) -> None:
+        if not self.has_ids and self.column != DEFAULT_ID:
+            raise InputError(self.path, f"no id column {self.column!r} (id_column); columns: "
+                             + ", ".join(repr(str(c)) for c in names), row=row)
+
+    def doc_id(self, record: dict, index: int, row: int) -> str:
+        if self.column is None:
+            return str(index)
+        if self.has_ids is None:  # the first JSON line
+            self.has_ids, self.first_row = self.column in record, row
+            self._check_custom(record, row=row)
+        if self.has_ids:
+            if self.jsonl and self.column not in record:
+                raise InputError(self.path, f"no {self.column!r} on this line, but line "
+                                 f"{self.first_row} has one: give every line an id, or none",
+                                 row=row)
+            return _doc_id(record, row, path=self.path, column=self.column)
+        if self.jsonl and self.column in record:
+            raise InputError(self.path, f"no {self.column!r} on this line, but line {row} "
+                             "has one: give every line an id, or none", row=self.first_row)
         return str(index)
+
+
+def _doc_id(record: dict, row: int, *, path: Path, column: str) -> str:
     value = meta_value(record.get(column))
     if value is None:
         raise InputError(path, f"empty id in column {column!r}", row=row)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from topics.documents import Document, ReadReport
 from topics.errors import InputError
-from topics.io.common import add_date, decode
+from topics.io.common import add_date, check_column_names, decode
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ def iter_txt(
         raise InputError(folder, "the txt format reads a folder of .txt files; this is a file")
     if metadata is None and (folder / "metadata.csv").is_file():
         metadata = folder / "metadata.csv"
-    rows = load_metadata(metadata, key=metadata_key) if metadata is not None else {}
+    rows = {} if metadata is None else load_metadata(
+        metadata, key=metadata_key, title_column=title_column, date_column=date_column)
     used: set[str] = set()
     for rel in list_txt_files(folder, report):
         text = read_text_file(folder / rel, name=rel, errors=encoding_errors, report=report)
@@ -132,8 +133,11 @@ def read_text_file(path: Path, *, name: str, errors: str, report: ReadReport) ->
     return text
 
 
-def load_metadata(path: Path, *, key: str) -> dict[str, dict[str, str]]:
-    """The metadata CSV as {file name: {column: non-blank value}}; all values are strings."""
+def load_metadata(path: Path, *, key: str, title_column: str = "title",
+                  date_column: str = "date") -> dict[str, dict[str, str]]:
+    """The metadata CSV as {file name: {column: non-blank value}}; all values are strings.
+    A renamed title or date column beside a ``title`` or ``date`` column is an error
+    (``check_column_names``)."""
     import pandas as pd
 
     if not path.is_file():
@@ -145,6 +149,7 @@ def load_metadata(path: Path, *, key: str) -> dict[str, dict[str, str]]:
     if key not in table.columns:
         raise InputError(path, f"no column {key!r} (metadata_key) to match file names; "
                                f"columns: {', '.join(map(str, table.columns))}")
+    check_column_names(path, table.columns, title=title_column, date=date_column)
     rows: dict[str, dict[str, str]] = {}
     for number, record in enumerate(table.to_dict("records"), start=1):
         name = record[key].strip()

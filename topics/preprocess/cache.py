@@ -31,6 +31,8 @@ from topics.preprocess.stopwords import resolve_stopwords
 logger = logging.getLogger(__name__)
 
 KEY_LENGTH = 24
+#: The saved preprocessor's format: 2 holds the phrase models in JSON (1: gensim's pickles).
+PREPROCESSOR_FORMAT = 2
 
 
 def cache_key(content_hash: str, options: PreprocessOptions, stopwords: frozenset[str],
@@ -56,7 +58,8 @@ def save_preprocessor(pre: Preprocessor, folder: str | Path) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True)
     save_phrases(pre.phrases, folder)
-    head = {"pipeline_version": PIPELINE_VERSION, "options": pre.options.as_dict(),
+    head = {"format": PREPROCESSOR_FORMAT, "pipeline_version": PIPELINE_VERSION,
+            "options": pre.options.as_dict(),
             "stopwords": sorted(pre.stopwords), "stopword_source": pre.stopword_source,
             "phrase_models": len(pre.phrases)}
     (folder / "preprocessor.json").write_text(json.dumps(head, ensure_ascii=False),
@@ -69,14 +72,16 @@ def load_preprocessor(folder: str | Path) -> Preprocessor:
     try:
         with open(folder / "preprocessor.json", encoding="utf-8") as f:
             head = json.load(f)
-        if head["pipeline_version"] != PIPELINE_VERSION:
-            raise StoreError(f"{folder}: preprocessor of pipeline version "
-                             f"{head['pipeline_version']}, expected {PIPELINE_VERSION}")
+        found = (head.get("format"), head["pipeline_version"])
+        if found != (PREPROCESSOR_FORMAT, PIPELINE_VERSION):
+            raise StoreError(f"{folder}: preprocessor of format {found[0]!r} and pipeline "
+                             f"version {found[1]!r}, expected {PREPROCESSOR_FORMAT} and "
+                             f"{PIPELINE_VERSION} (written by another version of topics)")
         phrases = load_phrases(folder, head["phrase_models"])
         options = resolve_options(**head["options"])
-    except (OSError, ValueError, KeyError, ConfigError) as err:
+        stopwords = (frozenset(head["stopwords"]), str(head["stopword_source"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ConfigError) as err:
         raise StoreError(f"{folder}: cannot read the saved preprocessor ({err})") from None
-    stopwords = (frozenset(head["stopwords"]), head["stopword_source"])
     return make_preprocessor(options, phrases=tuple(phrases), stopwords=stopwords)
 
 
@@ -106,7 +111,7 @@ def _cached(entry: Path) -> Corpus | None:
     try:
         corpus = load_prepared(entry)
     except StoreError as err:
-        logger.warning("ignoring damaged cache entry %s: %s", entry, err)
+        logger.warning("ignoring damaged cache entry %s (rebuilding it): %s", entry, err)
         return None
     logger.info("preprocessing cache hit: loaded %s (%d documents)", entry, len(corpus))
     return corpus

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,11 +44,37 @@ def apply_phrases(tokens: list[str], models: Sequence[FrozenPhrases]) -> list[st
 
 
 def save_phrases(models: Sequence[FrozenPhrases], folder: Path) -> None:
-    """Save each model in gensim's own format as ``phrases_<n>.gensim`` in ``folder``."""
+    """Save each model as ``phrases_<n>.json`` in ``folder``: its phrases with their scores
+    and the settings that apply them (JSON; gensim's own ``save`` is a pickle)."""
     for i, model in enumerate(models):
-        model.save(str(folder / f"phrases_{i}.gensim"))
+        value = {"phrasegrams": dict(model.phrasegrams), "threshold": model.threshold,
+                 "min_count": model.min_count, "delimiter": model.delimiter,
+                 "scoring": model.scoring if isinstance(model.scoring, str) else "default",
+                 "connector_words": sorted(model.connector_words),
+                 "corpus_word_count": getattr(model, "corpus_word_count", 0)}
+        with open(folder / f"phrases_{i}.json", "w", encoding="utf-8") as f:
+            json.dump(value, f)
 
 
 def load_phrases(folder: Path, count: int) -> list[FrozenPhrases]:
-    """Load the ``count`` models saved by ``save_phrases``."""
-    return [FrozenPhrases.load(str(folder / f"phrases_{i}.gensim")) for i in range(count)]
+    """Load the ``count`` models saved by ``save_phrases`` (ValueError if one is damaged)."""
+    return [_load_one(folder / f"phrases_{i}.json") for i in range(count)]
+
+
+def _load_one(path: Path) -> FrozenPhrases:
+    with open(path, encoding="utf-8") as f:
+        value = json.load(f)
+    try:
+        grams = value["phrasegrams"]
+        if not (isinstance(grams, dict) and all(isinstance(v, (int, float))
+                                                for v in grams.values())):
+            raise TypeError("phrasegrams")
+        empty = Phrases(None, min_count=value["min_count"], threshold=value["threshold"],
+                        delimiter=value["delimiter"], scoring=value["scoring"],
+                        connector_words=frozenset(value["connector_words"]))
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"{path}: damaged saved phrases ({err!r})") from None
+    model = empty.freeze()
+    model.phrasegrams = {str(k): float(v) for k, v in grams.items()}
+    model.corpus_word_count = value.get("corpus_word_count", 0)
+    return model

@@ -26,8 +26,10 @@ def theme_over_time(
     """Mean theme score per period (top) above the number of dated documents per period.
 
     ``dates`` is aligned with the rows of ``scores`` (a sequence, or a Series/mapping keyed by
-    document id): dates, timestamps, date strings, or bare numbers read as years; anything :func:`pandas.to_datetime` cannot read counts as undated and is
-    left out (the figure says how many). ``freq`` is a pandas period alias: ``"D"``, ``"W"``,
+    document id): dates, timestamps, ISO 8601 strings (``2022-04-12``, as the readers store
+    them; ``2022-04`` and ``2022`` too), or bare numbers read as years.  Strings are read as
+    ISO only, never guessed ("1-04-12" is not 2012-01-04); anything else counts as undated
+    and is left out (the figure says how many). ``freq`` is a pandas period alias: ``"D"``, ``"W"``,
     ``"M"``, ``"Q"`` or ``"Y"``. Periods without documents appear as gaps with a zero count.
     """
     values = check_scores(scores)
@@ -71,12 +73,17 @@ def _periods(dates: pd.Series, freq: str) -> pd.Series:
         pd.Period("2000-01-01", freq=freq)
     except ValueError as exc:
         raise ConfigError("freq", f"{freq!r} is not a pandas period alias ({exc})") from None
-    parsed = pd.to_datetime(dates.map(_year_as_text), errors="coerce", utc=True, format="mixed")
+    parsed = pd.to_datetime(dates.map(_year_as_text), errors="coerce", utc=True,
+                            format="ISO8601")
     return parsed.dt.tz_localize(None).dt.to_period(freq)
 
 
 def _year_as_text(value: Any) -> Any:
     """A bare number is read as a year (``2021`` -> ``"2021"``), not as nanoseconds since 1970."""
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return str(int(value)) if np.isfinite(value) and float(value).is_integer() else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if not (np.isfinite(value) and float(value).is_integer() and 1 <= value <= 9999):
+            return None
+        return f"{int(value):04d}"
     return value

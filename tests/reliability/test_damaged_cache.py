@@ -1,0 +1,85 @@
+"""A damaged or outdated cached corpus: the dictionary is JSON (never a pickle); a damaged
+one (empty, truncated, garbage) and an entry of an older format are rebuilt with a warning,
+and the runs trained on it are kept (the rebuilt corpus has the same key)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+import topics
+from topics.corpus import FORMAT as CORPUS_FORMAT
+from topics.workflow import run_experiment
+
+from ._tiny import config_of, done_metrics, write_corpus
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, dict]:
+    """A finished tiny experiment and its metrics."""
+    root = tmp_path_factory.mktemp("damaged_cache")
+    write_corpus(root / "corpus")
+    run_experiment(config_of(root), out=root / "exp")
+    return root / "exp", done_metrics(root / "exp")
+
+
+@pytest.fixture
+def copy(built, tmp_path) -> Path:
+    """A copy of the experiment and of its corpus."""
+    shutil.copytree(built[0], tmp_path / "exp")
+    shutil.copytree(built[0].parent / "corpus", tmp_path / "corpus")
+    return tmp_path / "exp"
+
+
+def rerun(folder: Path):
+    return run_experiment(config_of(folder.parent), out=folder)
+
+
+def cache_entry(folder: Path) -> Path:
+    (entry,) = [p for p in (folder / "cache").iterdir() if not p.name.startswith(".")]
+    return entry
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage"])
+def test_a_damaged_cached_dictionary_is_rebuilt_with_a_warning(copy, built, damage, caplog):
+    (path,) = (cache_entry(copy) / "corpus").glob("dictionary.*")
+    data = path.read_bytes()
+    path.write_bytes({"empty": b"", "truncated": data[:len(data) // 2],
+                      "garbage": b"\x80\x04garbage"}[damage])
+    with caplog.at_level(logging.WARNING):
+        summary = rerun(copy)
+    assert "damaged cache entry" in caplog.text
+    assert (summary.skipped, summary.done, summary.failed) == (2, 0, 0)
+    assert done_metrics(copy) == built[1]
+    assert len(topics.load_experiment(copy).documents()) == 30
+
+
+def test_a_cache_entry_of_an_older_format_is_rebuilt_and_keeps_the_runs(copy, built, caplog):
+    head_path = cache_entry(copy) / "corpus" / "corpus.json"
+    head = json.loads(head_path.read_text())
+    head_path.write_text(json.dumps({**head, "format": CORPUS_FORMAT - 1}))
+    with caplog.at_level(logging.WARNING):
+        summary = rerun(copy)
+    assert "format" in caplog.text
+    assert (summary.skipped, summary.done) == (2, 0)
+    assert json.loads(head_path.read_text())["format"] == CORPUS_FORMAT
+    assert done_metrics(copy) == built[1]
+
+
+def test_the_dictionary_file_round_trips_everything(tmp_path):
+    from topics.corpus import make_dictionary
+    from topics.corpus_texts import load_dictionary, save_dictionary
+
+    texts = [["tab\there", "new\nline", "é", "a"], ["a", "a", "\ud800lone", "b"], ["b"]]
+    dictionary = make_dictionary(texts)
+    save_dictionary(dictionary, tmp_path / "d.json")
+    loaded = load_dictionary(tmp_path / "d.json")
+    assert loaded.token2id == dictionary.token2id
+    assert loaded.dfs == dictionary.dfs and loaded.cfs == dictionary.cfs
+    assert (loaded.num_docs, loaded.num_pos, loaded.num_nnz) == (3, 9, 8)
+    assert [loaded[i] for i in range(len(loaded))] == [dictionary[i] for i in range(6)]
+    assert loaded.doc2bow(["a", "a", "b"]) == dictionary.doc2bow(["a", "a", "b"])
