@@ -11,6 +11,7 @@ Every check describes itself: ``describe(check)`` is a short phrase of the value
 
 from __future__ import annotations
 
+import math
 import reprlib
 from typing import Any, Callable
 
@@ -50,22 +51,37 @@ def show(value: Any, limit: int = 80) -> str:
     return shown if len(shown) <= limit else shown[:limit - 3] + "..."
 
 
+#: The largest integer a config accepts anywhere: the engines (and worker pools) pass
+#: counts to C, whose ``int`` holds 2**31 - 1.
+INT_MAX = 2**31 - 1
+
+
 def integer(minimum: int | None = None, maximum: int | None = None) -> Check:
+    """An int (not a bool) in [minimum, maximum]; without ``maximum``, at most ``INT_MAX``
+    (named in the message only when exceeded)."""
     def check(value: Any) -> int:
         ok = isinstance(value, int) and not isinstance(value, bool)
-        if not ok or (minimum is not None and value < minimum) or (
-                maximum is not None and value > maximum):
+        high = INT_MAX if maximum is None else maximum
+        if not ok or (minimum is not None and value < minimum) or value > high:
             bounds = " >= %d" % minimum if minimum is not None else ""
-            bounds += (" and <= %d" % maximum) if maximum is not None else ""
+            if maximum is not None or (ok and value > high):
+                bounds += (" and" if bounds else "") + " <= %d" % high
             raise ValueError(f"expected an integer{bounds}, got {show(value)}")
         return value
     return described(check, f"integer {_bounds(minimum, maximum)}".strip())
 
 
+def _finite_number(value: Any) -> bool:
+    """A real number (not a bool) that is neither NaN nor infinite."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
 def number(minimum: float | None = None, maximum: float | None = None, *,
            strict_min: bool = False) -> Check:
+    """A finite number in the bounds: NaN and infinities are refused, whatever the bounds."""
     def check(value: Any) -> float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = _finite_number(value)
         low_bad = minimum is not None and ok and (
             value <= minimum if strict_min else value < minimum)
         high_bad = maximum is not None and ok and value > maximum
@@ -113,7 +129,7 @@ def choice_or_number(*options: str) -> Check:
     def check(value: Any) -> Any:
         if isinstance(value, str) and value in options:
             return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        if _finite_number(value) and value > 0:
             return float(value)
         raise ValueError(
             f"expected one of {', '.join(options)} or a number > 0, got {show(value)}")

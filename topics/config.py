@@ -5,7 +5,8 @@ check, default, one-line doc); unknown keys are rejected and every error names t
 and the bad value, e.g. ``grid.num_topics[2]: expected an integer >= 2, got 'ten'``.
 
 Under ``grid:`` every field may be a single value or a list: a list is an axis of the grid
-(see :mod:`topics.runner`).  ``seeds`` is the list of random seeds each grid point is run with.
+(see :mod:`topics.grid`).  ``seeds`` holds the random seeds each grid point is run with (one
+seed or a list, like every other key).
 
 Relative paths (``corpus.path``, ``output.dir``, ...) are resolved against the config file's
 folder, so a config means the same thing wherever it is run from.
@@ -77,6 +78,9 @@ PREPROCESS_FIELDS = {
     "cache": Field(boolean, True, "reuse the preprocessed corpus from the cache"),
 }
 
+MAX_SEED = 2**32 - 1  # topics.engines.params: numpy and tomotopy take 32-bit seeds
+MAX_BOOST = 1_000_000  # alpha/eta go up to 1e30 (engines.params.PRIOR_RANGE); float32 to 3e38
+
 GRID_FIELDS = {
     "engine": Field(choice("gensim", "tomotopy"), "tomotopy", "training engine"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
@@ -94,9 +98,11 @@ GRID_FIELDS = {
                             "tomotopy: optimise the priors every N iterations (0: never)"),
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
     "guided": Field(boolean, False, "anchor one topic per theme with boosted word priors"),
-    "guided_boost": Field(number(1, strict_min=True), 100.0,  # themes.guided_prior: > 1
+    # themes.guided_prior needs > 1; at most MAX_BOOST keeps eta * boost a float32 prior
+    "guided_boost": Field(number(1, MAX_BOOST, strict_min=True), 100.0,
                           "prior multiplier (> 1) of theme words in guided runs"),
-    "seeds": Field(list_of(integer(0), allow_empty=False), [0], "random seeds, one run each"),
+    # Like every grid key, one value or a list (an axis); the engines take 32-bit seeds.
+    "seeds": Field(integer(0, MAX_SEED), [0], "random seeds, one run each"),
 }
 
 SCORING_FIELDS = {
@@ -187,7 +193,7 @@ def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = Fals
     for key, field in fields.items():
         value = copy.deepcopy(raw.get(key, field.default))
         try:
-            if grid and key != "seeds":
+            if grid:
                 values = value if isinstance(value, list) else [value]
                 out[key] = list_of(field.check, allow_empty=False)(values)
             else:

@@ -35,7 +35,7 @@ SECTION_DOCS = {
     "preprocess": "From raw text to tokens: normalisation, tokens, stopwords, lemmas, phrases, "
                   "paragraph segmentation, vocabulary filters, cache.",
     "grid": "The models to train.  Every key may be one value or a list; a list is an axis "
-            "of the grid, which is the product of its axes times `seeds` (always a list).  "
+            "of the grid, which is the product of its axes times `seeds` (one seed or a list).  "
             "`null` means the engine's own default (README, Engines and defaults).",
     "scoring": "How every run is scored: coherence measures and top-N words, diversity, an "
                "optional reference corpus, held-out perplexity.",

@@ -67,23 +67,19 @@ def load_corpus_for(config: Config, *, out: str | Path | None = None):
 
 
 def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
-    n_docs = len(corpus.doc_ids)
-    for k in sorted({s.num_topics for s in specs}):
-        if k > n_docs:
-            raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {n_docs} "
-                              "documents; use fewer topics or segment the documents "
-                              "(preprocess.segment: paragraph)")
+    """Everything about the grid that would fail each run, checked before anything trains:
+    one ``ConfigError`` naming the key."""
+    _check_training_documents(specs, corpus, config.scoring["held_out_split"])
     from topics.engines import resolve_params
 
+    seeds = config.grid["seeds"]
     for s in specs:  # engine parameters are checked before anything trains
         try:
             resolve_params(engine=s.engine, num_topics=s.num_topics, seed=s.seed, **s.params)
         except ConfigError as err:
-            raise ConfigError(f"grid.{err.key}", f"{err.message} (engine {s.engine})") from None
-    split = config.scoring["held_out_split"]
-    if split is not None and not any(m.get("split") == split for m in corpus.meta):
-        raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
-                          "(the `split` metadata column, e.g. OCTIS's train/val/test)")
+            key = err.key if err.key != "seed" else (
+                f"seeds[{seeds.index(s.seed)}]" if s.seed in seeds else "seeds")
+            raise ConfigError(f"grid.{key}", f"{err.message} (engine {s.engine})") from None
     field = config.scoring.get("labels")
     if field is not None and not any(m.get(field) not in (None, "") for m in corpus.meta):
         raise ConfigError("scoring.labels", f"no document has a {field!r} field to score "
@@ -93,6 +89,28 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
         if s.guided and s.num_topics < n_themes:
             raise ConfigError("grid.num_topics", f"guided runs need at least one topic per "
                               f"theme ({n_themes} themes), got {s.num_topics}")
+
+
+def _check_training_documents(specs: list[RunSpec], corpus, split: str | None) -> None:
+    """A held-out split some but not all documents have; no more topics than the documents
+    the models train on (the held-out ones do not count)."""
+    from topics.runner import split_documents
+
+    n_docs = len(corpus.doc_ids)
+    train, test = split_documents(corpus, split)
+    if split is not None and not test:
+        raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
+                          "(the `split` metadata column, e.g. OCTIS's train/val/test)")
+    if split is not None and not train:
+        raise ConfigError("scoring.held_out_split", f"every document has split {split!r} "
+                          f"(all {n_docs} documents): nothing is left to train on")
+    what = (f"{len(train)} training documents ({len(test)} held out as {split!r})"
+            if test else f"{n_docs} documents")
+    for k in sorted({s.num_topics for s in specs}):
+        if k > len(train):
+            raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {what}; use "
+                              "fewer topics or segment the documents "
+                              "(preprocess.segment: paragraph)")
 
 
 def _tasks(specs: list[RunSpec], corpus, folder: Path, config: Config,
@@ -222,11 +240,13 @@ def _reference_texts(config: Config, corpus) -> list[list[str]]:
 
 
 def _score(result: RunResult, scorer, config: Config) -> dict[str, Any]:
-    from topics.scoring import diversity
+    from topics.scoring import coherence_means, diversity
 
     scorer.add_models({result.run_id: [list(t) for t in result.top_words]})
-    per_topic = scorer.score(result.run_id)
-    metrics = {m: float(per_topic[m].mean()) for m in config.scoring["measures"]}
+    # A run's value is the mean over its topics as gensim's get_coherence and the notebook's
+    # coherence_means take it: a topic scoring NaN (no known word) makes the run's value NaN.
+    means = coherence_means(scorer.score(result.run_id)).iloc[0]
+    metrics = {m: float(means[m]) for m in config.scoring["measures"]}
     metrics["diversity"] = float(diversity([list(t) for t in result.diversity_words],
                                            topn=config.scoring["diversity_topn"]))
     return metrics
