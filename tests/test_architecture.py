@@ -73,8 +73,15 @@ def _allowed() -> dict[str, set[str]]:
 
 
 def _imports(path: Path):
-    """(imported module, imported names, line) for every absolute import in ``path``."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    """(imported module, imported names, line) for every absolute import in ``path`` that
+    runs (imports under ``if TYPE_CHECKING:`` are for type checkers only)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(block.test)
+                   for stmt in block.body for n in ast.walk(stmt)}
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, (), node.lineno
