@@ -18,10 +18,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "topics"
 DOC = ROOT / "docs" / "architecture.md"
-FOUNDATION = {"errors", "atomic"}
+FOUNDATION = {"errors", "atomic", "testhooks"}
 
 # library -> the modules that may import it (a module key, as in the table)
 ENGINE_ONLY = {"tomotopy": {"engines"}}
+SKLEARN_METRICS = {"sklearn.metrics": {"engines", "scoring"}}
 GENSIM_CORPUS_TOOLS = {"gensim.corpora": {"engines", "corpus", "corpus_texts", "preprocess"},
                        "gensim.models.phrases": {"engines", "preprocess"}}
 PLOTTING = {"matplotlib": {"viz", "report"}, "pyLDAvis": {"viz", "report"}}
@@ -138,6 +139,9 @@ def test_engine_and_plotting_libraries_stay_in_their_modules(path):
             wrong.append(f"line {line}: {module} outside engines/")
         if top in PLOTTING and me not in PLOTTING[top]:
             wrong.append(f"line {line}: {module} outside viz/ and report.py")
+        if top == "sklearn" and me != "engines" and not (
+                module.startswith("sklearn.metrics") and me in SKLEARN_METRICS["sklearn.metrics"]):
+            wrong.append(f"line {line}: {module} (a scikit-learn model) outside engines/")
         if module == "gensim" and not names:  # `import gensim`: its version, in a cache key
             continue
         if top == "gensim" and me != "engines":
