@@ -9,12 +9,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from topics.errors import ConfigError
-from topics.viz._common import aligned, check_positive_int, check_scores, colour, new_figure, shorten
+from topics.viz._common import (aligned, check_positive_int, check_scores, colour, new_figure,
+                                plain_figure, shorten)
 
 MISSING = "(missing)"
 OTHER = "(other)"
 
 
+@plain_figure
 def theme_by_field(
     scores: pd.DataFrame,
     values: Any,

@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from topics.viz._common import aligned, check_positive_int, check_scores, new_figure, shorten
+from topics.viz._common import (aligned, check_positive_int, check_scores, new_figure,
+                                plain_figure, shorten)
 
 log = logging.getLogger(__name__)
 
 
+@plain_figure
 def doc_theme_heatmap(
     scores: pd.DataFrame,
     labels: Any = None,
