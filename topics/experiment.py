@@ -189,12 +189,15 @@ class Experiment:
                               columns=_topic_labels(out))
         return self.documents().join(topics, how="right")
 
-    def infer(self, run_id: str, texts: Sequence[str]) -> pd.DataFrame:
+    def infer(self, run_id: str, texts: Sequence[str], *,
+              metadata: Sequence[dict] | None = None) -> pd.DataFrame:
         """Topic mixtures of new raw texts under the run's model: each text goes through the
         corpus's fitted preprocessing and dictionary, then the engine's inference (repeatable:
         seeded by the run's seed).  One row per text, in order; columns as in
         :meth:`doc_topics`.  A text with no dictionary word gets the uniform row.  This loads
-        the native model (see :meth:`model`: it unpickles; trusted folders only)."""
+        the native model (see :meth:`model`: it unpickles; trusted folders only).
+        ``metadata`` (one mapping per text) gives a ``dmr`` run each text's covariate level
+        (required there) and a ``dtm`` run its ``date`` (else the last time slice)."""
         from topics.engines import infer
 
         if isinstance(texts, (str, bytes)):
@@ -206,7 +209,8 @@ class Experiment:
         out = self.model(run_id)
         corpus = self.corpus
         bows = [corpus.dictionary.doc2bow(corpus.transform_text(t)) for t in texts]
-        theta = infer(out, bows) if bows else np.empty((0, out.num_topics))
+        theta = (infer(out, bows, metadata=metadata) if bows
+                 else np.empty((0, out.num_topics)))
         return pd.DataFrame(theta, columns=_topic_labels(out),
                             index=pd.RangeIndex(len(bows), name="text"))
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generator, Iterator
 
+from topics import testhooks
 from topics.grid import RunSpec
 
 log = logging.getLogger(__name__)
@@ -94,15 +95,19 @@ def run_one(task: RunTask) -> RunResult:
         corpus, bows = _open_corpus(task.corpus_dir)
         prior, names = _guided_prior(task, corpus) if spec.guided else (None, None)
         train, test = split_documents(corpus, task.held_out_split)
+        testhooks.pause("run-train", run_id=spec.run_id, **spec.as_dict())
         t0 = time.perf_counter()
         output = engines.train(
             engine=spec.engine, dictionary=corpus.dictionary,
             corpus=bows if not test else [bows[i] for i in train],
             doc_ids=corpus.doc_ids if not test else [corpus.doc_ids[i] for i in train],
             num_topics=spec.num_topics, seed=spec.seed, prior=prior, topic_names=names,
+            metadata=corpus.meta if not test else [corpus.meta[i] for i in train],
             **dict(spec.params))
         train_s = time.perf_counter() - t0
-        extra = _held_out(output, [bows[i] for i in test]) if test else ()
+        extra = tuple(engines.engine_metrics(output).items())
+        if test and spec.engine in engines.PERPLEXITY_ENGINES:
+            extra += _held_out(output, [bows[i] for i in test])
         if task.labels:
             extra += _label_scores(output, [corpus.meta[i] for i in train], task.labels)
         model_dir = Path("models") / spec.run_id

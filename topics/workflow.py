@@ -44,10 +44,14 @@ def experiment_folder(config: Config, out: str | Path | None = None) -> Path:
 
 
 def read_corpus_documents(config: Config):
-    """Read the config's corpus: (documents, ReadReport)."""
+    """Read the config's corpus (a file or folder, or a named dataset): (documents, ReadReport)."""
     from topics.io import read_documents
 
     c = config.corpus
+    if c.get("dataset"):
+        from topics.datasets import read_dataset
+
+        return read_dataset(c["dataset"])
     return read_documents(c["path"], format=c["format"], text_column=c["text_column"],
                           id_column=c["id_column"], title_column=c["title_column"],
                           date_column=c["date_column"], metadata=c["metadata"],
@@ -79,15 +83,36 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
             key = err.key if err.key != "seed" else (
                 f"seeds[{seeds.index(s.seed)}]" if s.seed in seeds else "seeds")
             raise ConfigError(f"grid.{key}", f"{err.message} (engine {s.engine})") from None
+    _check_fields(specs, corpus)
     field = config.scoring.get("labels")
     if field is not None and not any(m.get(field) not in (None, "") for m in corpus.meta):
         raise ConfigError("scoring.labels", f"no document has a {field!r} field to score "
                           "label agreement against")
     n_themes = len(config.themes)
     for s in specs:
+        if s.guided and s.engine not in ("gensim", "tomotopy"):
+            raise ConfigError("grid.guided", f"guided runs need engine gensim or tomotopy, "
+                              f"not {s.engine!r}")
         if s.guided and s.num_topics < n_themes:
             raise ConfigError("grid.num_topics", f"guided runs need at least one topic per "
                               f"theme ({n_themes} themes), got {s.num_topics}")
+
+
+def _check_fields(specs: list[RunSpec], corpus) -> None:
+    """Engines that read a document field (dmr: ``covariate``, dtm: ``date``) need it on
+    every document: one line naming the field, before anything trains."""
+    for s in specs:
+        if s.engine == "dmr":
+            key, name = "grid.covariate", s.params["covariate"]
+        elif s.engine == "dtm":
+            key, name = "grid.engine", "date"
+        else:
+            continue
+        missing = [d for d, m in zip(corpus.doc_ids, corpus.meta) if m.get(name) in (None, "")]
+        if missing:
+            raise ConfigError(key, f"engine {s.engine} needs the {name!r} field on every "
+                              f"document; {len(missing)} of {len(corpus.doc_ids)} have none "
+                              f"(e.g. {missing[0]!r})")
 
 
 def _check_training_documents(specs: list[RunSpec], corpus, split: str | None) -> None:
