@@ -136,21 +136,19 @@ def test_plain_text_on_a_figure_built_elsewhere_keeps_the_string():
 
 # ---------------------------------------------------------------- through `topics run`
 def _corpus(folder: Path) -> Path:
-    texts = {
-        "markets/a.txt": "Oil prices rallied as the dollar fell and markets priced in rate cuts.",
-        "markets/b.txt": "The dollar rose, oil fell, and markets worried about inflation again.",
-        "energy/c.txt": "Oil output rose as energy prices eased and refiners raised supply.",
-        "energy/d.txt": "Energy markets steadied while oil supply and refiners' output fell.",
-    }
-    for rel, text in texts.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(text, encoding="utf-8")
-    (folder / "metadata.csv").write_text(
-        "file,title,date,source\n"
-        f'markets/a.txt,"{TITLE}",2022-01-03,"$ wire"\n'
-        "markets/b.txt,$x^2$ rally,2022-02-03,$$\n"
-        f'energy/c.txt,"{FRAC} shock",2022-03-03,"$ wire"\n'
-        "energy/d.txt,plain,2022-04-03,desk\n", encoding="utf-8")
+    words = {"markets": "oil prices rallied as the dollar fell and markets priced in rate cuts",
+             "energy": "oil output rose as energy prices eased and refiners raised supply"}
+    titles = [TITLE, "$x^2$ rally", f"{FRAC} shock", "plain", "$$", "cost $5", "a", "b"]
+    rows = ["file,title,date,source"]
+    for i, title in enumerate(titles):
+        label = "markets" if i % 2 else "energy"
+        rel = f"{label}/doc{i}.txt"
+        (folder / label).mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(f"{words[label]} {words['energy'][: 20 * (i % 3)]}",
+                                  encoding="utf-8")
+        source = ["$ wire", "$$", "desk"][i % 3]
+        rows.append(f'{rel},"{title}",20{10 + i}-0{1 + i % 9}-03,"{source}"')
+    (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return folder
 
 
@@ -169,8 +167,9 @@ def test_report_keeps_every_theme_figure_with_dollar_names(tmp_path):
     })
     result = run_topics("run", config, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "left out" not in result.stderr and "ParseException" not in result.stderr, (
-        result.stderr[-3000:])
+    left_out = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert not left_out, left_out
+    assert "ParseException" not in result.stderr, result.stderr[-3000:]
     figures = {p.stem for p in (tmp_path / "out" / "figures").glob("*.svg")}
     for name in ("doc_theme_heatmap", "theme_over_time", "theme_by_source", "theme_by_label",
                  "top_words_best", "coherence_c_npmi"):
