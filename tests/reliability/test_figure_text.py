@@ -25,6 +25,7 @@ from topics.viz import (coherence_vs_k, doc_theme_heatmap, theme_by_field, theme
                         topic_similarity, topic_top_words)
 from topics.viz.effect_dots import theme_effect_dots
 from topics.viz.effect_trend import theme_effect_trend
+from topics.viz.families import prevalence_by_level, topic_correlations, words_per_slice
 
 from ._cli import run_topics, write_config
 
@@ -76,6 +77,17 @@ def _figures(scores: pd.DataFrame) -> dict[str, tuple[Figure, list[str]]]:
         "effect_trend": (theme_effect_trend(_effects([2020, 2021, 2022]), title=TITLE,
                                             xlabel="year $", note="$n$ runs"),
                          [TITLE, *THEMES]),
+        "correlations": (topic_correlations([[1.0, 0.2], [0.2, 1.0]], names=[FRAC, "$y$"],
+                                            title=TITLE), [TITLE, FRAC, "$y$"]),
+        "prevalence": (prevalence_by_level(pd.DataFrame([[0.6, 0.4], [0.3, 0.7]],
+                                                        index=["$5 shop", "$$"],
+                                                        columns=[FRAC, "$t$"]),
+                                           field="price $", title=TITLE),
+                       [TITLE, FRAC, "$t$", "$5 shop", "$$", "price $"]),
+        "words_per_slice": (words_per_slice([[["$x$", "a$b"], ["$$"]], [["y"], ["z"]]],
+                                            ["$2020", "2021$"], names=[FRAC, "$t$"],
+                                            title=TITLE),
+                            [TITLE, "$x$", "a$b", "$$", "$2020", FRAC]),
     }
 
 
