@@ -83,6 +83,9 @@ PREPROCESS_FIELDS = {
     "phrase_threshold": Field(number(0, strict_min=True), 10.0, "gensim Phrases threshold"),
     "phrase_scoring": Field(choice("default", "npmi"), "default", "gensim Phrases scoring"),
     "trigrams": Field(boolean, False, "a second Phrases pass for three-word phrases"),
+    "debris": Field(choice("auto", True, False), "auto",
+                    "drop scraping debris (repeated paragraphs, lines repeated across a source's "
+                    "documents, navigation menus); auto: on for folders of text files"),
     "segment": Field(choice(False, "paragraph"), False, "split documents into paragraph chunks"),
     "chunk_min_words": Field(integer(1), 40, "merge paragraphs shorter than this"),
     "chunk_max_words": Field(integer(2), 300, "split paragraphs longer than this"),

@@ -16,7 +16,11 @@ draw, and one coefficient vector is drawn from its sampling distribution (normal
 fit's heteroskedasticity-robust HC1 covariance: a group whose documents vary a lot must not
 widen the interval of a group whose documents agree).  The pooled draws over runs and simulations carry the within-document,
 the within-run (regression) and the between-run uncertainty; ``low`` and ``high`` are their
-quantiles.  ``estimate`` is the regression on each run's point lifts, averaged over runs.
+quantiles.  ``estimate`` is the regression on each run's point lifts, averaged over runs (the
+mean of the pooled draws, up to simulation error).  Where a theme is all but absent from a
+level, the posterior of its lift is very skewed (a few documents, rates near 0): the mean can
+then lie at the edge of the interval, and a normal draw of the coefficients can dip just
+below 0.
 """
 
 from __future__ import annotations
