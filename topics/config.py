@@ -21,9 +21,8 @@ from typing import Any
 
 import yaml
 
-from topics.checks import (Check, _at, _Located, _show, boolean, choice, choice_or_number,
-                           describes,
-                           integer, list_of, mapping_of_lists, number, optional, text)
+from topics.checks import (Check, Located, boolean, choice, choice_or_number, describes,
+                           integer, list_of, mapping_of_lists, number, optional, show, text)
 from topics.datasets import NAMES as DATASET_NAMES
 from topics.datasets import get_dataset
 from topics.errors import ConfigError
@@ -211,7 +210,7 @@ def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = Fals
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(name, f"expected a mapping, got {_show(raw)}")
+        raise ConfigError(name, f"expected a mapping, got {show(raw)}")
     unknown = sorted(set(map(str, raw)) - set(fields))
     if unknown:
         raise ConfigError(f"{name}.{unknown[0]}",
@@ -225,7 +224,7 @@ def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = Fals
                 out[key] = list_of(field.check, allow_empty=False)(values)
             else:
                 out[key] = field.check(value)
-        except _Located as err:
+        except Located as err:
             raise ConfigError(f"{name}.{key}{err.suffix}", str(err)) from None
         except ValueError as err:
             raise ConfigError(f"{name}.{key}", str(err)) from None
@@ -260,7 +259,7 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     Raises :class:`ConfigError` naming the first bad key path and value.
     """
     if not isinstance(raw, dict):
-        raise ConfigError("(top level)", f"expected a mapping of sections, got {_show(raw)}")
+        raise ConfigError("(top level)", f"expected a mapping of sections, got {show(raw)}")
     unknown = sorted(set(map(str, raw)) - set(TOP_LEVEL))
     if unknown:
         raise ConfigError(unknown[0], f"unknown section; known: {', '.join(TOP_LEVEL)}")
@@ -275,7 +274,7 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     try:
         name = text(name)
         themes = mapping_of_lists(_themes_value(raw.get("themes"), base))
-    except _Located as err:
+    except Located as err:
         raise ConfigError(f"themes{err.suffix}", str(err)) from None
     except ValueError as err:
         key = "name" if not isinstance(name, str) or not name.strip() else "themes"
@@ -320,7 +319,7 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     except yaml.YAMLError as err:
         problem = getattr(err, "problem", None) or str(err)
         raise ConfigError(key.strip(),
-                          f"value is not valid YAML: {_show(value)} ({problem})") from None
+                          f"value is not valid YAML: {show(value)} ({problem})") from None
     return key.strip().split("."), parsed
 
 
@@ -373,3 +372,16 @@ def load_config(path: str | Path, overrides: list[str] | dict[str, Any] | None =
         if err.source is None:
             raise ConfigError(err.key, err.message, source=str(path)) from None
         raise
+
+
+def with_defaults(recorded: dict[str, Any]) -> dict[str, Any]:
+    """A resolved config as a manifest recorded it, with every section's missing keys filled
+    from the schema's defaults (the one place defaults live; older manifests lack new keys)."""
+    out = copy.deepcopy(recorded)
+    for section, fields in SECTIONS.items():
+        values = out.get(section)
+        values = dict(values) if isinstance(values, dict) else {}
+        for key, spec in fields.items():
+            values.setdefault(key, copy.deepcopy(spec.default))
+        out[section] = values
+    return out

@@ -24,7 +24,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from topics.config import with_defaults
 from topics.errors import ConfigError, StoreError
+from topics.results import results_frame
 from topics.store import DB_NAME, MANIFEST_NAME, Store, read_json
 
 
@@ -77,7 +79,7 @@ class Experiment:
             if key not in self.manifest:
                 raise StoreError(f"{self.folder / MANIFEST_NAME}: has no {key!r} (written by "
                                  "an older or newer version of topics?)")
-        self.config: dict[str, Any] = self.manifest["config"]
+        self.config: dict[str, Any] = with_defaults(self.manifest["config"])
         self.corpus_key: str = self.manifest["corpus_key"]
         self._models: dict[str, Any] = {}
         self._outputs: dict[str, Any] = {}
@@ -90,8 +92,6 @@ class Experiment:
     @property
     def results(self) -> pd.DataFrame:
         """One row per run of the current corpus: parameters, status, metrics, timings."""
-        from topics.workflow import results_frame
-
         with Store(self.folder, create=False) as store:
             return results_frame(store, self.corpus_key)
 
@@ -151,11 +151,11 @@ class Experiment:
         from topics.topwords import top_words_weighted
 
         out = self.output(run_id)
-        tw = self.config.get("topwords", {})
-        method = tw.get("method", "probability")
+        tw = self.config["topwords"]
+        method = tw["method"]
         ranked = top_words_weighted(
-            out.topic_word, out.vocab, topn=topn or tw.get("topn", 10), method=method,
-            lam=tw.get("lambda", 0.6), term_frequency=out.term_frequency)
+            out.topic_word, out.vocab, topn=topn or tw["topn"], method=method,
+            lam=tw["lambda"], term_frequency=out.term_frequency)
         names = out.topic_names or (None,) * out.num_topics
         index = {w: i for i, w in enumerate(out.vocab)}
         rows = []

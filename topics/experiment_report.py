@@ -25,12 +25,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from topics import experiment_report_themes as rt
 from topics import themes as th
 from topics.experiment import Experiment, load_experiment
+from topics.grid import run_label
 from topics.report import write_report
+from topics.report_families import family_figures
 from topics.viz import coherence_vs_k, save_figure, topic_similarity, topic_top_words
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def build_report(folder: Path) -> Path:
     exp = load_experiment(folder)
     results = exp.results
     done = completed(results)
-    measures = list(exp.config.get("scoring", {}).get("measures") or [PRIMARY])
+    measures = list(exp.config["scoring"]["measures"] or [PRIMARY])
     measure = primary_measure(done, measures)
     best = best_run(done, measure)
     figures: dict[str, list[Path]] = {}
@@ -62,6 +63,8 @@ def build_report(folder: Path) -> Path:
     lead = _attempt("themes pooled over runs", rt.lead_section, exp, add)
     theme_part = _attempt("themes", theme_section, exp, theme_run(done, measure))
     theme_table, evidence = theme_part or (None, None)
+    family_figures(exp, done, lambda rows: best_run(rows, measure),
+                   lambda run_id: topic_names(exp, run_id), add)
     pair = best_per_engine(done, measure)
     if len(pair) == 2:
         add("topic_similarity_engines", f"Topic similarity: best gensim vs best tomotopy run "
@@ -161,23 +164,17 @@ def _plain(value: Any) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def run_label(row: pd.Series) -> str:
-    """``tomotopy K=6 seed=0 (guided)`` for a results row."""
-    label = f"{row.get('engine', '?')} K={row.get('num_topics', '?')} seed={row.get('seed', '?')}"
-    return label + (" (guided)" if row.get("guided") is True else "")
-
-
 def ldavis_pages(folder: Path, results: pd.DataFrame) -> dict[str, Path]:
     """Every ``ldavis/*.html`` page, named by its run's parameters, in results order."""
     pages = {p.stem: p for p in sorted((folder / "ldavis").glob("*.html"))}
     rows = {r["run_id"]: r for _, r in results_table(results).iterrows()} if len(results) else {}
     order = [rid for rid in rows if rid in pages] + sorted(set(pages) - set(rows))
-    return {(f"{run_label(rows[rid])}: {rid}" if rid in rows else rid): Path("ldavis") / pages[rid].name
+    return {(run_label(rows[rid]) if rid in rows else rid): Path("ldavis") / pages[rid].name
             for rid in order}
 
 
 # ---------------------------------------------------------------- figures
-def coherence_figure(done: pd.DataFrame, measure: str) -> Figure | None:
+def coherence_figure(done: pd.DataFrame, measure: str) -> Any:
     """``measure`` against K per engine (guided runs as their own line); None without values."""
     if measure not in done.columns or not pd.to_numeric(done[measure], errors="coerce").notna().any():
         return None
@@ -188,21 +185,21 @@ def coherence_figure(done: pd.DataFrame, measure: str) -> Figure | None:
     return coherence_vs_k(data, measure)
 
 
-def top_words_figure(exp: Experiment, run_id: str) -> Figure:
+def top_words_figure(exp: Experiment, run_id: str) -> Any:
     """The run's top words (ranked as the config's ``topwords`` says), bars of p(word|topic)."""
     out = exp.output(run_id)
     index = {w: i for i, w in enumerate(out.vocab)}
     ranked = exp.topics(run_id)
     entries = {k: [(w, float(out.topic_word[k, index[w]])) for w in group["word"]]
                for k, group in ranked.groupby("topic", sort=True)}
-    method = exp.config.get("topwords", {}).get("method", "probability")
+    method = exp.config["topwords"]["method"]
     fig = topic_top_words(entries, topic_names=list(out.topic_names or []) or None,
                           title=f"Top words of run {run_id} (chosen by {method})",
                           weight_label="p(word | topic)")
     return fig
 
 
-def similarity_figure(exp: Experiment, run_a: str, run_b: str) -> Figure:
+def similarity_figure(exp: Experiment, run_a: str, run_b: str) -> Any:
     """Cosine similarity of two runs' topics, matched one to one (best matches first)."""
     a, b = exp.output(run_a), exp.output(run_b)
     return topic_similarity(a.topic_word, b.topic_word, metric="cosine",

@@ -124,3 +124,13 @@ def seed_groups(specs: list[RunSpec]) -> dict[tuple, list[RunSpec]]:
     for spec in specs:
         groups.setdefault(spec.point, []).append(spec)
     return groups
+
+
+def run_label(row: Any) -> str:
+    """A run as a researcher names it, from a ``RunSpec``-like object or a results row:
+    ``tomotopy K=8 guided, seed 0 (run 1a2b3c4d5e6f)``."""
+    get = row.get if hasattr(row, "get") else lambda key, default=None: getattr(row, key, default)
+    guided = " guided" if str(get("guided", False)) == "True" else ""
+    label = f"{get('engine', '?')} K={get('num_topics', '?')}{guided}, seed {get('seed', '?')}"
+    run_id = get("run_id", None)
+    return f"{label} (run {run_id})" if run_id else label
