@@ -121,7 +121,7 @@ def pooled_effects(posteriors: Mapping[str, tuple[np.ndarray, np.ndarray]], desi
     rng = np.random.default_rng(seed)
     points = np.zeros((len(themes), len(design.levels)))
     draws: list[list[np.ndarray]] = [[] for _ in themes]
-    for a, b in posteriors.values():
+    for _, (a, b) in sorted(posteriors.items()):  # by run id: the same draws in any order
         lifts, scale = run_lifts(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
         scale = np.where(scale > 0, scale, 1.0)  # the corpus mean over every document
         a, b, lifts = (np.asarray(v)[design.keep] for v in (a, b, lifts))
