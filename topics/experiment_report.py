@@ -31,6 +31,7 @@ from topics import themes as th
 from topics.experiment import Experiment, load_experiment
 from topics.grid import run_label
 from topics.report import write_report
+from topics.report_families import family_figures
 from topics.viz import coherence_vs_k, save_figure, topic_similarity, topic_top_words
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ def build_report(folder: Path) -> Path:
     lead = _attempt("themes pooled over runs", rt.lead_section, exp, add)
     theme_part = _attempt("themes", theme_section, exp, theme_run(done, measure))
     theme_table, evidence = theme_part or (None, None)
+    family_figures(exp, done, lambda rows: best_run(rows, measure),
+                   lambda run_id: topic_names(exp, run_id), add)
     pair = best_per_engine(done, measure)
     if len(pair) == 2:
         add("topic_similarity_engines", f"Topic similarity: best gensim vs best tomotopy run "
