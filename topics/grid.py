@@ -2,10 +2,10 @@
 
 Every list-valued field under ``grid:`` is an axis; the grid is the cartesian product of the
 axes (in sorted key order) times the ``seeds``, in an order that does not depend on the
-order of the values in the config (an axis may mix named priors and numbers).  Parameters an engine does not use are left
-out of its runs (a ``passes`` axis does not multiply tomotopy runs), and each run's id is a
-hash of its resolved parameters and the corpus key (and, for guided runs, of the themes that
-anchor them): the same config names the same runs.
+order of the values in the config (an axis may mix named priors and numbers).  Parameters
+an engine does not use are left out of its runs (a ``passes`` axis does not multiply
+tomotopy runs), and each run's id is a hash of its resolved parameters and the corpus key
+(and, for guided runs, of the themes that anchor them): the same config names the same runs.
 """
 
 from __future__ import annotations
@@ -124,3 +124,13 @@ def seed_groups(specs: list[RunSpec]) -> dict[tuple, list[RunSpec]]:
     for spec in specs:
         groups.setdefault(spec.point, []).append(spec)
     return groups
+
+
+def run_label(row: Any) -> str:
+    """A run as a researcher names it, from a ``RunSpec``-like object or a results row:
+    ``tomotopy K=8 guided, seed 0 (run 1a2b3c4d5e6f)``."""
+    get = row.get if hasattr(row, "get") else lambda key, default=None: getattr(row, key, default)
+    guided = " guided" if str(get("guided", False)) == "True" else ""
+    label = f"{get('engine', '?')} K={get('num_topics', '?')}{guided}, seed {get('seed', '?')}"
+    run_id = get("run_id", None)
+    return f"{label} (run {run_id})" if run_id else label

@@ -1,8 +1,9 @@
-"""Execute a grid of runs on a local process pool or a Dask cluster, and record each one.
+"""Execute a grid of runs on a local process pool (Dask clusters: ``topics.runner_dask``).
 
-Each worker opens the preprocessed corpus from the experiment's cache folder (gensim's
-dictionary and Matrix Market files), trains one model, saves it, writes its pyLDAvis page and
-returns its top words.  The parent process scores each finished run with one shared
+Each worker opens the preprocessed corpus from the experiment's cache folder once (its
+dictionary and token lists; bags of words in memory, or streamed from the Matrix Market file
+above ``topics.corpus.IN_MEMORY_TOKENS``), trains one model, saves it, writes its pyLDAvis
+page and returns its top words.  The parent process scores each finished run with one shared
 coherence accumulator and records its row in the store in one transaction, so a grid killed
 half-way keeps every run that had finished, and the next invocation runs only the rest.
 A run that raises, or whose worker process dies, is recorded as failed with its error and
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, Generator, Iterator
 
 from topics import testhooks
-from topics.grid import RunSpec
+from topics.grid import RunSpec, run_label
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,12 @@ class RunTask:
     ldavis: bool
     prior_words: tuple[tuple[str, tuple[int, ...]], ...] = ()  # guided: theme -> word ids
     held_out_split: str | None = None  # documents with this `split` are kept out, scored
-    labels: str | None = None  # metadata field of classes: NMI, ARI, purity of main topics
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """What a worker sends back: status, timings and top words (never the model itself)."""
+    """What a worker sends back: status, timings and top words; the model itself only as the
+    ``files`` of a run shipped from a worker without the experiment folder."""
 
     run_id: str
     status: str
@@ -64,25 +65,16 @@ class RunResult:
     diversity_words: tuple[tuple[str, ...], ...] = ()
     host: str = ""
     extra: tuple[tuple[str, Any], ...] = ()  # engine-side metrics, e.g. log-likelihood
-
-
-#: Corpora with at most this many tokens are trained from bags of words held in memory
-#: (built once per worker); larger ones stream from the Matrix Market file on every pass.
-IN_MEMORY_TOKENS = 5_000_000
+    files: tuple[tuple[str, bytes], ...] = ()  # shipped runs (no shared disk): path, bytes
 
 
 @functools.lru_cache(maxsize=2)
 def _open_corpus(corpus_dir: str):
     """The corpus and its training bags of words, opened once per worker process."""
-    from gensim.corpora import MmCorpus
-
-    from topics.corpus import load_corpus
+    from topics.corpus import load_corpus, training_bows
 
     corpus = load_corpus(corpus_dir)
-    tokens = corpus.stats.get("tokens_after_filters", 0)
-    if tokens > IN_MEMORY_TOKENS and corpus.mm_path is not None and corpus.mm_path.exists():
-        return corpus, MmCorpus(str(corpus.mm_path))
-    return corpus, list(corpus.bow)
+    return corpus, training_bows(corpus)
 
 
 def run_one(task: RunTask) -> RunResult:
@@ -102,11 +94,12 @@ def run_one(task: RunTask) -> RunResult:
             corpus=bows if not test else [bows[i] for i in train],
             doc_ids=corpus.doc_ids if not test else [corpus.doc_ids[i] for i in train],
             num_topics=spec.num_topics, seed=spec.seed, prior=prior, topic_names=names,
+            metadata=corpus.meta if not test else [corpus.meta[i] for i in train],
             **dict(spec.params))
         train_s = time.perf_counter() - t0
-        extra = _held_out(output, [bows[i] for i in test]) if test else ()
-        if task.labels:
-            extra += _label_scores(output, [corpus.meta[i] for i in train], task.labels)
+        extra = tuple(engines.engine_metrics(output).items())
+        if test and spec.engine in engines.PERPLEXITY_ENGINES:
+            extra += _held_out(output, [bows[i] for i in test])
         model_dir = Path("models") / spec.run_id
         engines.save_model(output, Path(task.experiment_dir) / model_dir)
         words = _top(output, task, task.topn)
@@ -134,24 +127,13 @@ def split_documents(corpus, held_out_split: str | None) -> tuple[list[int], list
 
 
 def _held_out(output, bows: list) -> tuple[tuple[str, Any], ...]:
-    """Held-out perplexity (natural log; see topics.engines.heldout for what each engine's
-    likelihood is) and the number of held-out tokens."""
+    """The held-out log-likelihood (natural log; see topics.engines.heldout for what each
+    engine's likelihood is) and the number of held-out tokens; the parent turns them into
+    a perplexity when it scores the run."""
     from topics.engines import held_out_bound
-    from topics.scoring import perplexity
 
     log_likelihood, tokens = held_out_bound(output, bows)
-    if tokens == 0:
-        return (("held_out_tokens", 0),)
-    return (("perplexity", perplexity(log_likelihood=log_likelihood, num_tokens=tokens)),
-            ("held_out_tokens", tokens))
-
-
-def _label_scores(output, metas: list[dict], field: str) -> tuple[tuple[str, Any], ...]:
-    """NMI, ARI and purity of the training documents' main topics against ``field``."""
-    from topics.scoring import label_agreement
-
-    labels = [meta.get(field) for meta in metas]
-    return tuple(label_agreement(output.doc_topic, labels).items())
+    return (("held_out_log_likelihood", float(log_likelihood)), ("held_out_tokens", tokens))
 
 
 def _top(output, task: RunTask, topn: int) -> tuple[tuple[str, ...], ...]:
@@ -169,12 +151,6 @@ def _guided_prior(task: RunTask, corpus):
     return guided_prior_from_ids(dict(task.prior_words), num_topics=task.spec.num_topics,
                                  vocab_size=len(corpus.dictionary),
                                  boost=task.spec.guided_boost)
-
-
-def run_label(spec: RunSpec) -> str:
-    """A run as a researcher names it: ``tomotopy K=8 guided, seed 0 (run 1a2b3c4d5e6f)``."""
-    guided = " guided" if spec.guided else ""
-    return f"{spec.engine} K={spec.num_topics}{guided}, seed {spec.seed} (run {spec.run_id})"
 
 
 def _write_ldavis(output, path: Path, *, title: str) -> None:
@@ -286,54 +262,11 @@ def _exit_reason(code: int | None) -> str:
     return f"exit code {code}"
 
 
-def iter_dask(tasks: list[RunTask], *, address: str | None, n_jobs: int) -> Iterator[RunResult]:
-    """Run tasks on a Dask distributed cluster: ``address`` or a LocalCluster on 127.0.0.1.
-
-    Workers must see the experiment folder at the same path (a shared file system).  A run
-    whose task fails on the cluster (e.g. ``KilledWorker``: it took its workers down each
-    time Dask retried it) is recorded as failed with Dask's error.
-    """
-    from distributed import Client, LocalCluster, as_completed as dask_completed
-
-    cluster = None
-    if address is None:
-        cluster = LocalCluster(n_workers=max(1, min(n_jobs, len(tasks))), threads_per_worker=1,
-                               processes=True, host="127.0.0.1", dashboard_address=None)
-    try:
-        with Client(address or cluster) as client:
-            futures = {client.submit(run_one, t, key=f"run-{t.spec.run_id}", pure=False): t
-                       for t in tasks}
-            for future in dask_completed(list(futures)):
-                task = futures.pop(future)
-                try:
-                    result = future.result()
-                except Exception as err:  # noqa: BLE001 - a lost run is data, not a crash
-                    result = _dask_failure(task, err)
-                # Release the finished task, so a worker dying later does not make Dask
-                # recompute it (a rerun would overwrite a run already recorded).
-                future.release()
-                yield result
-    finally:
-        if cluster is not None:
-            cluster.close()
-
-
-def _dask_failure(task: RunTask, err: Exception) -> RunResult:
-    now = time.time()
-    message = f"dask: {type(err).__name__}: {err}".splitlines()[0][:500]
-    return RunResult(task.spec.run_id, "failed", message, now, now, None, None)
-
-
-def execute(tasks: list[RunTask], *, executor: str = "local", n_jobs: int | None = None,
-            address: str | None = None) -> Iterator[RunResult]:
-    """Yield a result per task as runs finish, in completion order.
-
-    ``executor`` is ``local`` (a process pool of ``n_jobs`` workers, default: the number of
-    cores; every run trains in a worker, also with ``n_jobs=1``) or ``dask``.
-    """
+def execute(tasks: list[RunTask], *, n_jobs: int | None = None) -> Iterator[RunResult]:
+    """Yield a result per task as runs finish, in completion order, from a local process
+    pool of ``n_jobs`` workers (default: the number of cores; every run trains in a worker,
+    also with ``n_jobs=1``).  Dask clusters: :func:`topics.runner_dask.iter_dask`."""
     n_jobs = n_jobs or os.cpu_count() or 1
     if not tasks:
         return iter(())
-    if executor == "dask":
-        return iter_dask(tasks, address=address, n_jobs=n_jobs)
     return iter_local(tasks, n_jobs)

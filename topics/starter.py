@@ -321,6 +321,9 @@ def write_starter(corpus: str | os.PathLike, *, config: str | os.PathLike | None
 
 def _write_new(path: Path, text: str) -> None:
     """Write ``text`` to a new file ``path`` atomically; refuse if it appeared meanwhile."""
+    for folder in (path.parent, *path.parent.parents):
+        if folder.exists() and not folder.is_dir():
+            raise InputError(folder, "not a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -8,6 +8,7 @@ module that owns it; this module only puts them in order and keeps the bookkeepi
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, Iterable, Iterator
 from topics.config import Config
 from topics.errors import ConfigError
 from topics.grid import RunSpec, expand_grid, seed_groups
+from topics.results import best_runs, results_frame
 from topics.runner import RunResult, RunTask, execute
 from topics.store import (RunRecord, Store, experiment_lock, remove_staging, write_json,
                           write_manifest)
@@ -83,15 +85,36 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
             key = err.key if err.key != "seed" else (
                 f"seeds[{seeds.index(s.seed)}]" if s.seed in seeds else "seeds")
             raise ConfigError(f"grid.{key}", f"{err.message} (engine {s.engine})") from None
+    _check_fields(specs, corpus)
     field = config.scoring.get("labels")
     if field is not None and not any(m.get(field) not in (None, "") for m in corpus.meta):
         raise ConfigError("scoring.labels", f"no document has a {field!r} field to score "
                           "label agreement against")
     n_themes = len(config.themes)
     for s in specs:
+        if s.guided and s.engine not in ("gensim", "tomotopy"):
+            raise ConfigError("grid.guided", f"guided runs need engine gensim or tomotopy, "
+                              f"not {s.engine!r}")
         if s.guided and s.num_topics < n_themes:
             raise ConfigError("grid.num_topics", f"guided runs need at least one topic per "
                               f"theme ({n_themes} themes), got {s.num_topics}")
+
+
+def _check_fields(specs: list[RunSpec], corpus) -> None:
+    """Engines that read a document field (dmr: ``covariate``, dtm: ``date``) need it on
+    every document: one line naming the field, before anything trains."""
+    for s in specs:
+        if s.engine == "dmr":
+            key, name = "grid.covariate", s.params["covariate"]
+        elif s.engine == "dtm":
+            key, name = "grid.engine", "date"
+        else:
+            continue
+        missing = [d for d, m in zip(corpus.doc_ids, corpus.meta) if m.get(name) in (None, "")]
+        if missing:
+            raise ConfigError(key, f"engine {s.engine} needs the {name!r} field on every "
+                              f"document; {len(missing)} of {len(corpus.doc_ids)} have none "
+                              f"(e.g. {missing[0]!r})")
 
 
 def _check_training_documents(specs: list[RunSpec], corpus, split: str | None) -> None:
@@ -118,14 +141,12 @@ def _check_training_documents(specs: list[RunSpec], corpus, split: str | None) -
 
 def _tasks(specs: list[RunSpec], corpus, folder: Path, config: Config,
            prior_words: tuple) -> list[RunTask]:
-    labels = labels_field(config, corpus)
     return [RunTask(spec=s, corpus_dir=str(corpus.path), experiment_dir=str(folder),
                     topn=config.scoring["topn"], diversity_topn=config.scoring["diversity_topn"],
                     topwords_method=config.topwords["method"],
                     topwords_lambda=config.topwords["lambda"], ldavis=config.output["ldavis"],
                     prior_words=prior_words if s.guided else (),
-                    held_out_split=config.scoring["held_out_split"],
-                    labels=labels)
+                    held_out_split=config.scoring["held_out_split"])
             for s in specs]
 
 
@@ -191,10 +212,9 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
     # the workers finish together instead of one training the biggest model alone at the end.
     todo = sorted(todo, key=lambda s: -s.num_topics)
     tasks = _tasks(todo, corpus, folder, config, _resolved_theme_ids(config, corpus))
-    results = execute(tasks, executor=config.runner["executor"], n_jobs=config.runner["n_jobs"],
-                      address=config.runner["address"])
+    results = _execute(tasks, config)
     for result in _progress(results, total=len(todo), enabled=progress):
-        _record(store, by_id[result.run_id], result, scorer, config, folder)
+        _record(store, by_id[result.run_id], result, scorer, config, folder, corpus)
         _export_csv(store, folder, specs[0].corpus_key)
         if result.status == "done":
             summary.done += 1
@@ -203,6 +223,16 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
             summary.errors.append((result.run_id, result.error or ""))
             log.warning("run %s failed: %s", result.run_id, result.error)
     return summary
+
+
+def _execute(tasks: list[RunTask], config: Config) -> Iterator[RunResult]:
+    runner = config.runner
+    if runner["executor"] != "dask" or not tasks:
+        return execute(tasks, n_jobs=runner["n_jobs"])
+    from topics.runner_dask import iter_dask
+
+    return iter_dask(tasks, address=runner["address"], shared_disk=runner["shared_disk"],
+                     n_jobs=runner["n_jobs"] or os.cpu_count() or 1)
 
 
 def _progress(results: Iterable[RunResult], *, total: int, enabled: bool) -> Iterator[RunResult]:
@@ -257,8 +287,29 @@ def _score(result: RunResult, scorer, config: Config) -> dict[str, Any]:
     return metrics
 
 
+def _engine_metrics(result: RunResult, corpus, folder: Path, config: Config) -> dict[str, Any]:
+    """Held-out perplexity from the worker's log-likelihood, and NMI/ARI/purity of the
+    training documents' main topics against the labels field (read from the saved model)."""
+    from topics.scoring import label_agreement, perplexity
+
+    extra = dict(result.extra)
+    log_likelihood = extra.pop("held_out_log_likelihood", None)
+    if log_likelihood is not None and extra.get("held_out_tokens"):
+        extra["perplexity"] = perplexity(log_likelihood=log_likelihood,
+                                         num_tokens=extra["held_out_tokens"])
+    field = labels_field(config, corpus)
+    if field is not None and result.model_dir is not None:
+        from topics.engines import load_model
+        from topics.runner import split_documents
+
+        output = load_model(folder / result.model_dir, native=False)
+        train, _ = split_documents(corpus, config.scoring["held_out_split"])
+        extra.update(label_agreement(output.doc_topic, [corpus.meta[i].get(field) for i in train]))
+    return extra
+
+
 def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Config,
-            folder: Path) -> None:
+            folder: Path, corpus) -> None:
     metrics: dict[str, Any] = {}
     score_s = None
     error = result.error
@@ -266,7 +317,8 @@ def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Conf
     if status == "done":
         t0 = time.perf_counter()
         try:
-            metrics = {**_score(result, scorer, config), **dict(result.extra)}
+            metrics = {**_score(result, scorer, config),
+                       **_engine_metrics(result, corpus, folder, config)}
         except Exception as err:  # noqa: BLE001 - a scoring failure fails this run only
             status, error = "failed", f"scoring: {type(err).__name__}: {err}"
         score_s = time.perf_counter() - t0
@@ -294,38 +346,10 @@ def _record_stability(store: Store, specs: list[RunSpec], folder: Path, config: 
             store.update_metrics(s.run_id, {"stability": value})
 
 
-def results_frame(store: Store, corpus_key: str | None = None):
-    """The results table as a DataFrame: one row per run, parameters and metrics as columns."""
-    import pandas as pd
-
-    rows = []
-    for r in store.runs():
-        if corpus_key and r.corpus_key != corpus_key:
-            continue
-        rows.append({"run_id": r.run_id, **r.params, "status": r.status, **r.metrics,
-                     "train_s": r.train_s, "score_s": r.score_s, "error": r.error})
-    return pd.DataFrame(rows)
-
-
 def _export_csv(store: Store, folder: Path, corpus_key: str) -> None:
     from topics.store import write_atomic
 
     write_atomic(folder / "results.csv", results_frame(store, corpus_key).to_csv(index=False))
-
-
-def best_runs(store: Store, corpus_key: str, measures: list[str]) -> dict[str, tuple[str, float]]:
-    """The best completed run by each measure (coherence, diversity and, with labels, NMI:
-    higher is better)."""
-    frame = results_frame(store, corpus_key)
-    best = {}
-    if frame.empty:
-        return best
-    frame = frame[frame["status"] == "done"]
-    for measure in [*measures, "diversity", "nmi"]:
-        if measure in frame and frame[measure].notna().any():
-            row = frame.loc[frame[measure].idxmax()]
-            best[measure] = (row["run_id"], float(row[measure]))
-    return best
 
 
 def format_summary(summary: RunSummary) -> str:

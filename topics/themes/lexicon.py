@@ -167,7 +167,8 @@ def _check_themes(themes: Mapping[str, Sequence[str]]) -> None:
 def resolve_themes(themes: Mapping[str, Sequence[str]], *,
                    transform: Callable[[str], list[str]],
                    vocab: Sequence[str] | Mapping[str, int],
-                   delimiter: str = "_", strict: bool = True) -> ResolvedThemes:
+                   delimiter: str = "_", strict: bool = True,
+                   quiet: bool = False) -> ResolvedThemes:
     """Match each theme's seeds to vocabulary words through ``transform`` (see module doc).
 
     ``vocab`` is the model's vocabulary, a tuple of words by id or a word -> id mapping;
@@ -175,6 +176,7 @@ def resolve_themes(themes: Mapping[str, Sequence[str]], *,
     the union of its seeds' matches, in seed order, each once.  Seeds not found are
     logged and listed in the result; a theme with no word found raises ``ConfigError``
     (with ``strict=False`` it is kept with no words, for reports that list such themes).
+    ``quiet`` logs missing seeds at debug level (for callers resolving once per run).
     """
     _check_themes(themes)
     if not callable(transform):
@@ -197,8 +199,9 @@ def resolve_themes(themes: Mapping[str, Sequence[str]], *,
                               f"{shown})")
         theme = Theme(name, words, tuple(index[w] for w in words), tuple(matches))
         if theme.missing_seeds:
-            log.warning("theme %s: seeds not in the vocabulary: %s", name,
-                        ", ".join(theme.missing_seeds))
+            log.log(logging.DEBUG if quiet else logging.WARNING,
+                    "theme %s: seeds not in the vocabulary: %s", name,
+                    ", ".join(theme.missing_seeds))
         resolved.append(theme)
     return ResolvedThemes(tuple(resolved), max(index.values(), default=-1) + 1)
 

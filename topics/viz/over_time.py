@@ -19,7 +19,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from topics.errors import ConfigError
-from topics.viz._common import aligned, check_scores, colour, new_figure, shorten, tick_positions
+from topics.viz._common import (aligned, check_scores, colour, new_figure, plain_figure,
+                                shorten, tick_positions)
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def theme_by_period(scores: pd.DataFrame, dates: Any, freq: str = "M") -> Period
     return PeriodMeans(means=means, counts=counts, undated=int((~dated).sum()), freq=freq)
 
 
+@plain_figure
 def theme_over_time(
     scores: pd.DataFrame,
     dates: Any,
