@@ -82,6 +82,9 @@ PREPROCESS_FIELDS = {
     "phrase_threshold": Field(number(0, strict_min=True), 10.0, "gensim Phrases threshold"),
     "phrase_scoring": Field(choice("default", "npmi"), "default", "gensim Phrases scoring"),
     "trigrams": Field(boolean, False, "a second Phrases pass for three-word phrases"),
+    "debris": Field(choice("auto", True, False), "auto",
+                    "drop scraping debris (repeated paragraphs, lines repeated across a source's "
+                    "documents, navigation menus); auto: on for folders of text files"),
     "segment": Field(choice(False, "paragraph"), False, "split documents into paragraph chunks"),
     "chunk_min_words": Field(integer(1), 40, "merge paragraphs shorter than this"),
     "chunk_max_words": Field(integer(2), 300, "split paragraphs longer than this"),
@@ -155,6 +158,10 @@ RUNNER_FIELDS = {
     "executor": Field(choice("local", "dask"), "local", "process pool here, or a Dask cluster"),
     "n_jobs": Field(optional(integer(1)), None, "parallel runs (default: number of cores)"),
     "address": Field(optional(text), None, "dask scheduler tcp://host:port (default: LocalCluster)"),
+    "shared_disk": Field(choice("auto", True, False), "auto",
+                         "dask: workers read and write the experiment folder (true), or get the "
+                         "corpus shipped and send runs back (false); auto: true for a "
+                         "LocalCluster, else whether every worker reads a probe file there"),
 }
 
 OUTPUT_FIELDS = {

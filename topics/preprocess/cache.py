@@ -24,6 +24,7 @@ from topics.corpus import (Corpus, TokenLines, build_corpus, corpus_hash, load_c
                            write_corpus_files)
 from topics.documents import Document
 from topics.errors import ConfigError, StoreError
+from topics.preprocess.debris import remove_debris
 from topics.preprocess.options import PreprocessOptions, resolve_options
 from topics.preprocess.phrases import load_phrases, save_phrases
 from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
@@ -124,6 +125,10 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
            **build_args: Any) -> Corpus:
     """The corpus in memory; or, with ``folder`` (a new empty folder), the tokens streamed
     through a scratch file beside it and the corpus written to ``folder`` as it is built."""
+    debris = None
+    if opts.debris:
+        documents, debris = remove_debris(documents)
+        logger.info("debris removed: %s", debris)
     if folder is None:
         doc_ids, meta, texts, pre = tokenize_documents(documents, opts, stopwords=stopwords)
     else:
@@ -134,6 +139,8 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
              "options": opts.as_dict(),
              **token_length_profile(itertools.chain(pre.words.raw_tokens(),
                                                     pre.pretokenized_words.raw_tokens()))}
+    if debris is not None:
+        extra["debris"] = debris
     corpus = build_corpus(doc_ids, meta, texts, no_below=opts.no_below,
                           no_above=opts.no_above, keep_n=opts.keep_n, extra_stats=extra,
                           folder=folder, **build_args)
@@ -170,6 +177,9 @@ def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
     """
     opts = resolve_options(**options)
     documents = documents if isinstance(documents, (list, tuple)) else list(documents)
+    if opts.debris == "auto":  # on for folders of text files (what scraping leaves debris in)
+        opts = replace(opts, debris=bool(documents) and all(
+            str(d.meta.get("file", "")).endswith(".txt") for d in documents))
     stopwords = resolve_stopwords(opts.stopwords, opts.extra_stopwords)
     content = corpus_hash(documents)
     key = cache_key(content, opts, stopwords[0], report)
