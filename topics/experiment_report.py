@@ -222,8 +222,9 @@ def theme_section(exp: Experiment, run_id: str | None):
     lexicon = exp.config.get("themes") or {}
     if not lexicon:
         return None
+    # quiet: `topics run` has logged the missing seeds once; the report's table lists them
     resolved = th.resolve_themes(lexicon, transform=exp.corpus.transform_text,
-                                 vocab=exp.corpus.vocab, strict=False)
+                                 vocab=exp.corpus.vocab, strict=False, quiet=True)
     frequency = np.zeros(len(exp.corpus.vocab))
     for word_id, count in exp.corpus.dictionary.cfs.items():
         frequency[word_id] = count

@@ -10,6 +10,7 @@ and the gensim and NLTK versions.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from topics.preprocess.options import PreprocessOptions, resolve_options
 from topics.preprocess.phrases import load_phrases, save_phrases
 from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
                                         tokenize_documents, tokenize_to_file)
+from topics.preprocess.scripts import token_length_profile, warn_long_tokens
 from topics.preprocess.stopwords import resolve_stopwords
 
 logger = logging.getLogger(__name__)
@@ -134,7 +136,9 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
         doc_ids, meta, pre = tokenize_to_file(documents, opts, texts.path, stopwords=stopwords)
     extra = {"pipeline_version": PIPELINE_VERSION, "stopwords": pre.stopword_source,
              "phrases_learned": sum(len(m.phrasegrams) for m in pre.phrases),
-             "options": opts.as_dict()}
+             "options": opts.as_dict(),
+             **token_length_profile(itertools.chain(pre.words.raw_tokens(),
+                                                    pre.pretokenized_words.raw_tokens()))}
     if debris is not None:
         extra["debris"] = debris
     corpus = build_corpus(doc_ids, meta, texts, no_below=opts.no_below,
@@ -181,8 +185,12 @@ def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
     key = cache_key(content, opts, stopwords[0], report)
     build_args = dict(report=report, key=key, content_hash=content)
     if cache_dir is None:
-        return _build(documents, opts, stopwords, None, **build_args)
-    entry = Path(cache_dir) / key
-    if use_cache and (corpus := _cached(entry)) is not None:
+        corpus = _build(documents, opts, stopwords, None, **build_args)
+        warn_long_tokens(corpus.stats)
         return corpus
-    return _build_entry(documents, opts, stopwords, entry, **build_args)
+    entry = Path(cache_dir) / key
+    corpus = _cached(entry) if use_cache else None
+    if corpus is None:
+        corpus = _build_entry(documents, opts, stopwords, entry, **build_args)
+    warn_long_tokens(corpus.stats)
+    return corpus
