@@ -154,11 +154,13 @@ def test_reading_page_has_passages_and_highlighted_texts(full):
     out, _, page = full
     assert '<a href="themes.html">' in _section(page, "pooled")
     reading = (out / "themes.html").read_text(encoding="utf-8")
-    football = re.search(r'<section id="theme-0">(.*?)</section>', reading, re.S).group(1)
+    football = re.search(r'<section id="theme-\d"><h2>football: (.*?)</section>', reading,
+                         re.S).group(1)
     quotes = re.findall(r"<blockquote>(.*?)</blockquote>", football, re.S)
     assert 1 <= len(quotes) <= 5
     # Every highlighted word of a football passage is one of its seeds, marked as football.
-    marked = re.findall(r'<mark class="t0" title="football">(\w+)</mark>', quotes[0])
+    assert set(re.findall(r'title="(\w+)"', quotes[0])) == {"football"}
+    marked = re.findall(r'<mark class="t\d" title="football">(\w+)</mark>', quotes[0])
     assert marked and set(marked) <= {"goal", "striker", "penalty"}
     assert "about sport" in football  # the passages come from sport stories
     documents = re.search(r'<section id="documents">(.*?)</section>', reading, re.S).group(1)

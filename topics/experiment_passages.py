@@ -36,12 +36,10 @@ COLUMNS = ["document", "passage", "score", "count", "words", "text"]
 
 def read_texts(exp: Experiment) -> dict[str, str]:
     """Document id (and chunk id, for chunked corpora) -> the text the corpus was built from."""
-    from topics.config import validate
     from topics.corpus import corpus_hash
     from topics.preprocess import remove_debris, segment_documents
 
-    config = validate(exp.config)
-    c = config.corpus
+    c = exp.config.get("corpus") or {}  # as resolved when the experiment ran (absolute paths)
     if c.get("dataset"):
         from topics.datasets import read_dataset
 
@@ -49,11 +47,9 @@ def read_texts(exp: Experiment) -> dict[str, str]:
     else:
         from topics.io import read_documents
 
-        documents, _ = read_documents(
-            c["path"], format=c["format"], text_column=c["text_column"],
-            id_column=c["id_column"], title_column=c["title_column"],
-            date_column=c["date_column"], metadata=c["metadata"],
-            metadata_key=c["metadata_key"], encoding_errors=c["encoding_errors"])
+        keys = ("format", "text_column", "id_column", "title_column", "date_column",
+                "metadata", "metadata_key", "encoding_errors")
+        documents, _ = read_documents(c["path"], **{k: c[k] for k in keys if k in c})
     if exp.corpus.content_hash and corpus_hash(documents) != exp.corpus.content_hash:
         log.warning("the corpus at %s changed since the experiment ran: passages may not "
                     "match the model", c.get("path") or c.get("dataset"))

@@ -106,6 +106,7 @@ def format_check(frame: pd.DataFrame, *, tokens: int = 8) -> str:
                      f"{row.top_token or '-'} ({share}); NPMI {npmi_text}")
         lines.append(f"  tokens: {shown or '-'}{more}")
         if row.missing:
-            lines.append(f"  not in the vocabulary: {', '.join(row.missing)}")
+            more = f" ... and {len(row.missing) - tokens} more" if len(row.missing) > tokens else ""
+            lines.append(f"  not in the vocabulary: {', '.join(row.missing[:tokens])}{more}")
         lines += [f"  WARNING: {w}" for w in row.warnings]
     return "\n".join(lines)
