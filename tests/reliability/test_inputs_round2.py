@@ -232,7 +232,7 @@ def test_over_time_reads_stored_dates_as_iso_only():
 
     dates = pd.Series(["2022-04-12", "1-04-12", "12 Apr", "2021-01-05", None],
                       index=list("abcde"))
-    periods = _periods(dates, "M")
+    periods, _ = _periods(dates, "M")
     assert str(periods["a"]) == "2022-04" and str(periods["d"]) == "2021-01"
     assert periods[["b", "c", "e"]].isna().all()
 
