@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 
 from topics import themes as th
 from topics.experiment import Experiment, load_experiment
+from topics.rescoring import comparable_runs
 from topics.report import write_report
 from topics.viz import (coherence_vs_k, doc_theme_heatmap, save_figure, theme_by_field,
                         theme_over_time, topic_similarity, topic_top_words)
@@ -47,7 +48,7 @@ def build_report(folder: Path) -> Path:
     """(Re)write ``folder/report.html`` and the figures under ``folder/figures``; its path."""
     exp = load_experiment(folder)
     results = exp.results
-    done = completed(results)
+    done = comparable_runs(results, exp.scored_with)  # scored under the same settings
     measures = list(exp.config.get("scoring", {}).get("measures") or [PRIMARY])
     measure = primary_measure(done, measures)
     best = best_run(done, measure)

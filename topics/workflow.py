@@ -7,6 +7,7 @@ module that owns it; this module only puts them in order and keeps the bookkeepi
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from typing import Any, Iterable, Iterator
 from topics.config import Config
 from topics.errors import ConfigError
 from topics.grid import RunSpec, expand_grid, seed_groups
+from topics.rescoring import (comparable_runs, fingerprint, make_scorer, refresh_runs,
+                              score_words, scoring_settings)
 from topics.runner import RunResult, RunTask, execute
 from topics.store import (RunRecord, Store, experiment_lock, remove_staging, write_json,
                           write_manifest)
@@ -30,6 +33,7 @@ class RunSummary:
     folder: Path
     total: int
     skipped: int
+    rescored: int = 0  # completed runs re-scored under changed scoring settings
     done: int = 0
     failed: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
@@ -135,8 +139,10 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
         for path in remove_staging(folder):
             log.info("removed %s, left by an interrupted run", path)
         corpus = load_corpus_for(config, out=folder)
+        settings = scoring_settings(config, labels_field(config, corpus))
         write_manifest(folder, config=config.resolved(), corpus_key=corpus.key,
-                       corpus_hash=corpus.content_hash, corpus_stats=corpus.stats)
+                       corpus_hash=corpus.content_hash, corpus_stats=corpus.stats,
+                       scoring=settings)
         from topics.engines import ENGINE_PARAMS
 
         specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_PARAMS,
@@ -144,10 +150,17 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
                             held_out_split=config.scoring["held_out_split"])
         _check_grid(specs, corpus, config)
         with Store(folder) as store:
-            summary = _run_grid(store, specs, corpus, folder, config, progress=progress)
+            for run_id, problem in store.drop_damaged():
+                log.warning("%s: dropped; the run trains again if it is in the grid", problem)
+            scorer = functools.cache(lambda: make_scorer(config, corpus))
+            rescored = refresh_runs(store, corpus=corpus, folder=folder, config=config,
+                                    settings=settings, scorer=scorer)
+            summary = _run_grid(store, specs, corpus, folder, config, scorer=scorer,
+                                settings=settings, progress=progress)
+            summary.rescored = rescored
             _record_stability(store, specs, folder, config)
             _export_csv(store, folder, corpus.key)
-            summary.best = best_runs(store, corpus.key, config.scoring["measures"])
+            summary.best = best_runs(store, corpus.key, config.scoring["measures"], settings)
     summary.ldavis = sorted((folder / "ldavis").glob("*.html"))
     if config.output["report"]:
         summary.report = write_experiment_report(folder)
@@ -155,7 +168,7 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
 
 
 def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: Config, *,
-              progress: bool) -> RunSummary:
+              scorer, settings: dict[str, Any], progress: bool) -> RunSummary:
     done = store.completed_ids()
     todo = [s for s in specs if s.run_id not in done]
     summary = RunSummary(folder=folder, total=len(specs), skipped=len(specs) - len(todo))
@@ -164,7 +177,7 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
     if not todo:
         return summary
     by_id = {s.run_id: s for s in todo}
-    scorer = make_scorer(config, corpus)
+    scorer()  # the reference corpus is read (and a bad one reported) before any training
     # Largest models first: the long runs start early and the short ones fill the gaps, so
     # the workers finish together instead of one training the biggest model alone at the end.
     todo = sorted(todo, key=lambda s: -s.num_topics)
@@ -172,7 +185,7 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
     results = execute(tasks, executor=config.runner["executor"], n_jobs=config.runner["n_jobs"],
                       address=config.runner["address"])
     for result in _progress(results, total=len(todo), enabled=progress):
-        _record(store, by_id[result.run_id], result, scorer, config, folder)
+        _record(store, by_id[result.run_id], result, scorer(), config, folder, settings)
         _export_csv(store, folder, specs[0].corpus_key)
         if result.status == "done":
             summary.done += 1
@@ -201,40 +214,8 @@ def _progress(results: Iterable[RunResult], *, total: int, enabled: bool) -> Ite
             yield result
 
 
-def make_scorer(config: Config, corpus):
-    """The shared coherence accumulator over the reference texts (the training texts unless
-    ``scoring.reference`` names another corpus)."""
-    from topics.scoring import CoherenceScorer
-
-    texts = corpus.texts
-    if config.scoring["reference"]:
-        texts = _reference_texts(config, corpus)
-    return CoherenceScorer(texts, dictionary=None if config.scoring["reference"] else
-                           corpus.dictionary, measures=config.scoring["measures"],
-                           topn=config.scoring["topn"])
-
-
-def _reference_texts(config: Config, corpus) -> list[list[str]]:
-    from topics.io import read_documents
-
-    documents, _ = read_documents(config.scoring["reference"])
-    return [corpus.transform_text(d.text) if d.tokens is None else list(d.tokens)
-            for d in documents]
-
-
-def _score(result: RunResult, scorer, config: Config) -> dict[str, Any]:
-    from topics.scoring import diversity
-
-    scorer.add_models({result.run_id: [list(t) for t in result.top_words]})
-    per_topic = scorer.score(result.run_id)
-    metrics = {m: float(per_topic[m].mean()) for m in config.scoring["measures"]}
-    metrics["diversity"] = float(diversity([list(t) for t in result.diversity_words],
-                                           topn=config.scoring["diversity_topn"]))
-    return metrics
-
-
 def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Config,
-            folder: Path) -> None:
+            folder: Path, settings: dict[str, Any]) -> None:
     metrics: dict[str, Any] = {}
     score_s = None
     error = result.error
@@ -242,7 +223,10 @@ def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Conf
     if status == "done":
         t0 = time.perf_counter()
         try:
-            metrics = {**_score(result, scorer, config), **dict(result.extra)}
+            words = [list(t) for t in result.top_words]
+            diverse = [list(t) for t in result.diversity_words]
+            metrics = {**score_words(spec.run_id, words, diverse, scorer, config),
+                       **dict(result.extra)}
         except Exception as err:  # noqa: BLE001 - a scoring failure fails this run only
             status, error = "failed", f"scoring: {type(err).__name__}: {err}"
         score_s = time.perf_counter() - t0
@@ -251,7 +235,8 @@ def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Conf
     store.record(RunRecord(
         run_id=spec.run_id, corpus_key=spec.corpus_key, params=spec.as_dict(), status=status,
         metrics=metrics, error=error, started=result.started, finished=result.finished,
-        train_s=result.train_s, score_s=score_s, host=result.host, model_dir=result.model_dir))
+        train_s=result.train_s, score_s=score_s, host=result.host, model_dir=result.model_dir,
+        scoring=settings if status == "done" else None))
 
 
 def _record_stability(store: Store, specs: list[RunSpec], folder: Path, config: Config) -> None:
@@ -271,7 +256,9 @@ def _record_stability(store: Store, specs: list[RunSpec], folder: Path, config: 
 
 
 def results_frame(store: Store, corpus_key: str | None = None):
-    """The results table as a DataFrame: one row per run, parameters and metrics as columns."""
+    """The results table as a DataFrame: one row per run, parameters and metrics as columns;
+    ``scored_with`` names the scoring settings of a run's metrics (a digest, see
+    ``topics.rescoring``): only runs scored under the same settings compare."""
     import pandas as pd
 
     rows = []
@@ -279,7 +266,8 @@ def results_frame(store: Store, corpus_key: str | None = None):
         if corpus_key and r.corpus_key != corpus_key:
             continue
         rows.append({"run_id": r.run_id, **r.params, "status": r.status, **r.metrics,
-                     "train_s": r.train_s, "score_s": r.score_s, "error": r.error})
+                     "train_s": r.train_s, "score_s": r.score_s, "error": r.error,
+                     "scored_with": fingerprint(r.scoring)})
     return pd.DataFrame(rows)
 
 
@@ -289,14 +277,14 @@ def _export_csv(store: Store, folder: Path, corpus_key: str) -> None:
     write_atomic(folder / "results.csv", results_frame(store, corpus_key).to_csv(index=False))
 
 
-def best_runs(store: Store, corpus_key: str, measures: list[str]) -> dict[str, tuple[str, float]]:
+def best_runs(store: Store, corpus_key: str, measures: list[str],
+              scoring: dict[str, Any] | None = None) -> dict[str, tuple[str, float]]:
     """The best completed run by each measure (coherence, diversity and, with labels, NMI:
-    higher is better)."""
-    frame = results_frame(store, corpus_key)
-    best = {}
+    higher is better) among the runs scored under ``scoring`` (when given)."""
+    frame = comparable_runs(results_frame(store, corpus_key), fingerprint(scoring))
+    best: dict[str, tuple[str, float]] = {}
     if frame.empty:
         return best
-    frame = frame[frame["status"] == "done"]
     for measure in [*measures, "diversity", "nmi"]:
         if measure in frame and frame[measure].notna().any():
             row = frame.loc[frame[measure].idxmax()]
@@ -308,6 +296,9 @@ def format_summary(summary: RunSummary) -> str:
     lines = [f"experiment: {summary.folder}",
              f"runs: {summary.total} in the grid, {summary.skipped} already completed, "
              f"{summary.done} done now, {summary.failed} failed"]
+    if summary.rescored:
+        lines.append(f"  {summary.rescored} re-scored from their saved matrices under the "
+                     "current scoring settings")
     lines += [f"  failed {run}: {err}" for run, err in summary.errors]
     for measure, (run, value) in summary.best.items():
         lines.append(f"best by {measure}: {run} ({value:.4f})")

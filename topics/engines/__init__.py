@@ -9,7 +9,8 @@ from topics.engines.api import infer, train
 from topics.engines.base import ModelOutput
 from topics.engines.heldout import held_out_bound
 from topics.engines.params import ENGINE_PARAMS, ENGINES, resolve_params
-from topics.engines.storage import load_model, save_model
+from topics.engines.storage import check_model_files, load_model, save_model
 
-__all__ = ["ENGINES", "ENGINE_PARAMS", "ModelOutput", "held_out_bound", "infer", "load_model",
+__all__ = ["ENGINES", "ENGINE_PARAMS", "ModelOutput", "check_model_files", "held_out_bound",
+           "infer", "load_model",
            "resolve_params", "save_model", "train"]
