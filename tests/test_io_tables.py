@@ -190,3 +190,15 @@ def test_table_format_on_a_folder_and_metadata_on_a_table(tmp_path):
     with pytest.raises(ConfigError) as info:
         read_documents(path, metadata=tmp_path / "m.csv")
     assert info.value.key == "metadata"
+
+
+def test_id_column_none_numbers_the_records_and_keeps_an_id_column_as_metadata(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("id,text\n7,first\n7,second\n", encoding="utf-8")
+    with pytest.raises(InputError, match="duplicate id '7'"):
+        read_documents(path)
+    documents, _ = read_documents(path, id_column=None)
+    assert [(d.id, d.text, d.meta) for d in documents] == [
+        ("0", "first", {"id": "7"}), ("1", "second", {"id": "7"})]
+    lines = jsonl(tmp_path / "j.jsonl", {"id": 1, "text": "a"}, {"text": "b"})
+    assert [d.id for d in read_documents(lines, id_column=None)[0]] == ["0", "1"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from _cpu_limit import KILLED, cpu_limited_workers
+from _pauses import KILLED, Pauses
 from topics.config import validate
 from topics.documents import Document
 from topics.engines import ENGINE_PARAMS, load_model
@@ -26,7 +26,7 @@ GROUPS = (
     "market stock bank price investor profit economy inflation trade share dividend currency",
     "planet star galaxy telescope orbit comet rocket astronaut moon nebula cosmos asteroid",
 )
-HOURS = 10**7  # tomotopy sweeps or gensim passes: 10 minutes or more of CPU here
+DOOMED = 25  # tomotopy sweeps of the runs whose worker a test kills as it starts training
 FAST = {"lemmatize": False, "phrases": False, "no_below": 1, "no_above": 1.0}
 
 
@@ -71,20 +71,23 @@ def test_one_result_per_task_and_the_same_topics_whatever_the_pool_size(tmp_path
             assert len(groups) == 1
 
 
-def test_a_crashing_run_is_failed_with_its_signal_and_innocent_runs_are_not(tmp_path):
-    # 10**7 sweeps would train for minutes: under a 1 s CPU limit per worker (as a batch
-    # system sets) the kernel kills that run's worker with SIGXCPU, in the pool and again
-    # in isolation; 20 sweeps take milliseconds.
-    tasks = tasks_for(tmp_path, engine=["tomotopy"], iterations=[HOURS, 20], seeds=[0])
-    with cpu_limited_workers(1):
+def test_a_crashing_run_is_failed_with_its_signal_and_innocent_runs_are_not(
+        tmp_path, monkeypatch):
+    # The worker of the run with DOOMED sweeps is killed (SIGKILL) as it starts training, in
+    # the pool and again when that run is retried alone: the other run is let go.
+    tasks = tasks_for(tmp_path, engine=["tomotopy"], iterations=[DOOMED, 20], seeds=[0])
+    pauses = Pauses(tmp_path / "pauses", "run-train")
+    pauses.apply(monkeypatch)
+    with pauses.serve(kill=lambda paused: paused.details["iterations"] == DOOMED):
         results = list(execute(tasks, n_jobs=2))
+    assert len(pauses.killed) == 2  # the pool's attempt and the isolated retry
     assert sorted(r.run_id for r in results) == sorted(t.spec.run_id for t in tasks)
     status = {t.spec.params["iterations"]: set() for t in tasks}
     by_id = {r.run_id: r for r in results}
     for task in tasks:
         status[task.spec.params["iterations"]].add((by_id[task.spec.run_id].status,
                                                     by_id[task.spec.run_id].error))
-    assert status == {HOURS: {("failed", KILLED)}, 20: {("done", None)}}
+    assert status == {DOOMED: {("failed", KILLED)}, 20: {("done", None)}}
 
 
 def test_closing_the_results_early_cancels_the_runs_not_started(tmp_path):
@@ -176,17 +179,20 @@ def test_dask_without_address_runs_a_loopback_local_cluster_with_the_local_topic
 
 
 @pytest.mark.slow
-def test_dask_at_an_explicit_address_and_a_run_that_kills_its_worker(tmp_path):
+def test_dask_at_an_explicit_address_and_a_run_that_kills_its_worker(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     config = _config(tmp_path, executor="dask")
-    # gensim with 10**7 passes would train for hours; tomotopy ignores `passes`.  The long
-    # (gensim) runs sort first, so they are submitted first and the worker dies before it
-    # holds finished results (Dask recomputes those when it loses them).  Each Dask worker
-    # process gets 10 CPU seconds: enough to start, import and train short runs.
-    grid_ = {**config.grid, "engine": ["gensim", "tomotopy"], "passes": [HOURS]}
-    with cpu_limited_workers(10), distributed.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None, scheduler_kwargs={"allowed_failures": 0}) as cluster:
+    # The Dask worker process is killed (SIGKILL) when it starts training a gensim run.  Those
+    # runs sort first, so they are submitted first and the worker dies before it holds
+    # finished results (Dask recomputes those when it loses them).  The worker processes
+    # inherit the pause settings from this process's environment.
+    grid_ = {**config.grid, "engine": ["gensim", "tomotopy"]}
+    pauses = Pauses(tmp_path / "pauses", "run-train")
+    pauses.apply(monkeypatch)
+    with pauses.serve(kill=lambda paused: paused.details["engine"] == "gensim"), \
+            distributed.LocalCluster(
+                n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=None, scheduler_kwargs={"allowed_failures": 0}) as cluster:
         runner = {**config.runner, "address": cluster.scheduler_address}
         summary = run_experiment(replace(config, runner=runner, grid=grid_),
                                  out=tmp_path / "e")

@@ -12,7 +12,7 @@ import pytest
 from topics.errors import ConfigError
 from topics.themes import (document_theme_counts, document_theme_scores, fold_chunks,
                            guided_prior,
-                           guided_prior_from_ids, lift, resolve_themes, theme_evidence,
+                           guided_prior_from_ids, lift, resolve_themes, theme_evidence, theme_tokens,
                            topic_theme_affinity)
 
 VOCAB = ("regime_change", "ouster", "lawfare", "multipolar", "hegemon", "colour",
@@ -66,15 +66,35 @@ def test_phrase_absent_from_vocab_counts_through_its_words():
     assert res["rc"].word_ids == (5, 6)
 
 
-def test_seed_matches_the_phrases_built_around_it():
-    # The phrase model joined every "no-confidence" with "vote": the seed counts through them.
+def test_seed_matches_its_own_token_and_phrases_only_with_a_wildcard():
+    # "trade" is its own token; the phrase trade_deal that contains it does not count.
     res = resolve_themes({"rc": ["no-confidence", "trade", "regime change"]},
+                         transform=make_transform(), vocab=VOCAB)
+    seeds = res["rc"].seeds
+    assert [m.matched for m in seeds] == [(), ("trade",), ("regime_change",)]
+    assert [m.how for m in seeds] == ["", "token", "token"]
+    # The phrases that contain a seed are listed (a hint for a wildcard), not used.
+    assert seeds[0].phrases == ("no-confidence_vote",) and seeds[1].phrases == ("trade_deal",)
+    assert res.missing == {"rc": ("no-confidence",)}
+    assert "change" not in res["rc"].words and "trade_deal" not in res["rc"].words
+    # A wildcard asks for them.
+    res = resolve_themes({"rc": ["no-confidence*", "trade*", "regime change"]},
                          transform=make_transform(), vocab=VOCAB)
     assert [m.matched for m in res["rc"].seeds] == [
         ("no-confidence_vote",), ("trade", "trade_deal"), ("regime_change",)]
-    # A component is not matched when the whole phrase is found ("change" stays out).
-    assert "change" not in res["rc"].words
+    assert [m.how for m in res["rc"].seeds] == ["wildcard", "wildcard", "token"]
     assert res["rc"].word_ids == (9, 7, 10, 0)
+
+
+def test_theme_tokens_lists_every_token_with_its_corpus_count():
+    res = resolve_themes({"rc": ["trade*", "ouster"], "mp": ["multipolar", "unipolar"]},
+                         transform=make_transform(), vocab=VOCAB)
+    freq = np.arange(len(VOCAB)) + 1.0  # word id i occurs i + 1 times
+    table = theme_tokens(res, freq)
+    assert table.values.tolist() == [
+        ["rc", "trade_deal", 11, "trade*", "wildcard"], ["rc", "trade", 8, "trade*", "wildcard"],
+        ["rc", "ouster", 2, "ouster", "token"], ["mp", "multipolar", 4, "multipolar", "token"]]
+    assert res.missing == {"mp": ("unipolar",)}
 
 
 def test_missing_seeds_are_reported_and_logged(caplog):

@@ -18,6 +18,8 @@ from topics.viz import (
     match_topics,
     save_figure,
     theme_by_field,
+    theme_effect_dots,
+    theme_effect_trend,
     theme_over_time,
     topic_similarity,
     topic_similarity_matrix,
@@ -98,19 +100,52 @@ def test_theme_over_time_accepts_dates_keyed_by_id_and_checks_freq(scores):
     assert err.value.key == "dates"
 
 
-def test_theme_by_field_shares_counts_missing_and_other(scores):
+def _dots(ax) -> list[np.ndarray]:
+    """The x positions of each theme's dots (one errorbar container per theme)."""
+    return [c.lines[0].get_xdata() for c in ax.containers]
+
+
+def test_theme_by_field_mean_lift_counts_missing_and_other(scores):
     fig = theme_by_field(scores, ["BBC", "BBC", None, "CNN"], "source")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "BBC  (n=2)", "(missing)  (n=1)", "CNN  (n=1)"]
-    war_widths = [p.get_width() for p in ax.containers[0]]
-    bbc = scores.loc[["d0", "d1"]].mean()
-    assert war_widths[0] == pytest.approx(bbc["war"] / bbc.sum())
-    assert war_widths[2] == pytest.approx(0.0)
-    total = sum(c[0].get_width() for c in ax.containers)
-    assert total == pytest.approx(1.0)
+    war = _dots(ax)[list(scores.columns).index("war")]
+    # The group mean itself, not a share normalised within the group.
+    assert war[0] == pytest.approx(scores.loc[["d0", "d1"], "war"].mean())
+    assert ax.get_xscale() == "log"
+    assert any(line.get_xdata()[0] == 1.0 for line in ax.get_lines())  # the line at 1.0
     pooled = theme_by_field(scores, ["a", "a", "b", "c"], "label", max_categories=2)
     assert [t.get_text() for t in pooled.axes[0].get_yticklabels()] == ["a  (n=2)", "(other)  (n=2)"]
+
+
+def test_effect_figures_draw_intervals_and_the_neutral_line():
+    effects = pd.DataFrame({"theme": ["war", "war", "oil", "oil"], "level": ["a", "b"] * 2,
+                            "estimate": [1.5, 0.5, 1.0, 1.1], "low": [1.2, 0.3, 0.8, 0.9],
+                            "high": [1.9, 0.8, 1.3, 1.4], "n_docs": [3, 4, 3, 4]})
+    fig = theme_effect_dots(effects, "party")
+    ax = fig.axes[0]
+    war = ax.containers[0]
+    assert list(war.lines[0].get_xdata()) == [1.5, 0.5]
+    segments = war.lines[2][0].get_segments()
+    assert [tuple(s[:, 0]) for s in segments] == [(1.2, 1.9), (0.3, 0.8)]
+    trend = effects.assign(level=[2000.0, 2010.0] * 2)
+    fig = theme_effect_trend(trend)
+    assert len([a for a in fig.axes if a.get_visible()]) == 2
+    band = fig.axes[0].collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == pytest.approx(0.3) and band[:, 1].max() == pytest.approx(1.9)
+    with pytest.raises(ConfigError) as err:
+        theme_effect_dots(effects.drop(columns="low"), "party")
+    assert err.value.key == "effects"
+
+
+def test_heatmap_centres_on_neutral_and_hatches_marked_cells(scores):
+    marked = scores < 0.3
+    fig = doc_theme_heatmap(scores, center=1.0, marked=marked)
+    ax = fig.axes[0]
+    assert len(ax.patches) == int(marked.to_numpy().sum())
+    assert ax.images[0].norm.vcenter == 1.0
+    assert "no evidence" in ax.get_xlabel()
 
 
 def test_theme_by_field_rejects_negative_scores_and_bad_names(scores):

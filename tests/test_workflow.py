@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import yaml
 
-from _cpu_limit import KILLED, cpu_limited_workers
+from _pauses import KILLED, Pauses
 from topics.config import validate
 from topics.engines import load_model
 from topics.errors import ConfigError
@@ -32,7 +32,7 @@ GROUPS = (
     "planet star galaxy telescope orbit comet rocket astronaut moon nebula cosmos asteroid",
 )
 FAST = {"lemmatize": False, "phrases": False, "no_below": 1, "no_above": 1.0}
-HOURS = 10**7  # tomotopy sweeps: 10 minutes or more of CPU on these documents
+DOOMED = 25  # tomotopy sweeps of the runs whose worker a test kills as it starts training
 THEMES = {"sport": ["football", "goal", "striker"], "money": ["market", "stock", "bank"]}
 
 
@@ -74,9 +74,10 @@ def topics_cmd(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "topics.cli", *map(str, args)]
 
 
-def run_cli(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(*args: str | Path, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(topics_cmd(*args), capture_output=True, text=True, cwd=PROJECT,
-                          timeout=timeout)
+                          timeout=timeout, env=env)
 
 
 def stored_rows(folder: Path) -> list[dict]:
@@ -108,33 +109,37 @@ def corpus(tmp_path: Path) -> Path:
     return write_corpus(tmp_path / "corpus")
 
 
-#: Eight gensim runs, each long enough to be caught half-way by a kill or a second process.
-EIGHT_RUNS = {"engine": "gensim", "num_topics": [3, 4], "passes": 10, "iterations": 50,
-              "chunksize": 5, "seeds": [0, 1, 2, 3]}
+#: Eight gensim runs, which the tests hold at a pause point to kill them or to run a second
+#: process beside them (tests/_pauses.py).
+EIGHT_RUNS = {"engine": "gensim", "num_topics": [3, 4], "passes": 2, "iterations": 20,
+              "seeds": [0, 1, 2, 3]}
 
 
 # ------------------------------------------------------------------ kill and resume
 @pytest.mark.slow
 def test_sigkill_mid_grid_keeps_finished_runs_and_the_rerun_trains_only_the_rest(
         tmp_path, corpus):
-    grid = EIGHT_RUNS
-    cfg = write_config(tmp_path, grid=grid, runner={"n_jobs": 2})
+    cfg = write_config(tmp_path, grid=EIGHT_RUNS, runner={"n_jobs": 2})
     out = tmp_path / "exp"
+    pauses = Pauses(tmp_path / "pauses", "run-train")  # each run waits for the test
     proc = subprocess.Popen(topics_cmd("run", cfg, "--out", out), cwd=PROJECT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                            start_new_session=True, env=pauses.environ())
     try:
-        deadline = time.monotonic() + 120
-        while len(stored_rows(out)) < 2:
+        for _ in range(2):  # let two runs train; the next ones are held before training
+            pauses.answer(pauses.wait(proc), kill=False)
+        deadline = time.monotonic() + 600  # a safety net: this takes seconds
+        while len(stored_rows(out)) < 2:  # until the two are recorded
             assert proc.poll() is None, "topics run ended before it could be killed"
-            assert time.monotonic() < deadline, "no run finished in 120 s"
+            assert time.monotonic() < deadline, "the two runs let go were never recorded"
             time.sleep(0.05)
+        in_flight = [pauses.wait(proc) for _ in range(2)]  # both workers hold their next run
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its pool workers, mid-grid
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     first = {r["run_id"]: r for r in stored_rows(out)}
-    assert 2 <= len(first) < 8, f"{len(first)} runs finished: too fast to interrupt"
+    assert len(first) == 2 and not {p.details["run_id"] for p in in_flight} & set(first)
     for row in first.values():
         assert row["status"] == "done"
         model = load_model(out / row["model_dir"])
@@ -192,27 +197,31 @@ def test_a_prior_tomotopy_cannot_compute_stops_the_grid_before_any_training(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_a_run_that_kills_its_worker_fails_alone(tmp_path, corpus, n_jobs):
-    # 10**7 sweeps would train for minutes: under a 1 s CPU limit per worker process (as a
-    # batch system sets) the kernel kills those runs' workers with SIGXCPU, every time.
-    grid = {"engine": "tomotopy", "num_topics": 3, "iterations": [30, HOURS], "seeds": [0, 1]}
-    with cpu_limited_workers(1):
+def test_a_run_that_kills_its_worker_fails_alone(tmp_path, corpus, n_jobs, monkeypatch):
+    # The worker of each run with DOOMED sweeps is killed (SIGKILL) as it starts training,
+    # every time (in the pool, then alone); the other runs are let go.
+    grid = {"engine": "tomotopy", "num_topics": 3, "iterations": [30, DOOMED], "seeds": [0, 1]}
+    pauses = Pauses(tmp_path / "pauses", "run-train")
+    pauses.apply(monkeypatch)
+    with pauses.serve(kill=lambda paused: paused.details["iterations"] == DOOMED):
         summary = run_experiment(config_of(tmp_path, grid=grid, runner={"n_jobs": n_jobs}),
                                  out=tmp_path / "exp")
     rows = stored_rows(tmp_path / "exp")
     by_iterations = {n: sorted(r["status"] for r in rows
                                if json.loads(r["params"])["iterations"] == n)
-                     for n in (HOURS, 30)}
-    assert by_iterations == {HOURS: ["failed"] * 2, 30: ["done"] * 2}
+                     for n in (DOOMED, 30)}
+    assert by_iterations == {DOOMED: ["failed"] * 2, 30: ["done"] * 2}
     assert all(r["error"] == KILLED for r in rows if r["status"] == "failed")
     assert (summary.done, summary.failed) == (2, 2)
 
 
 @pytest.mark.slow
 def test_cli_exit_code_and_summary_name_the_failed_runs(tmp_path, corpus):
-    grid = {"engine": "tomotopy", "num_topics": 3, "iterations": [30, HOURS], "seeds": [0]}
-    with cpu_limited_workers(1, depth=2):  # the workers of the `topics` process
-        result = run_cli("run", write_config(tmp_path, grid=grid), "--out", tmp_path / "exp")
+    grid = {"engine": "tomotopy", "num_topics": 3, "iterations": [30, DOOMED], "seeds": [0]}
+    pauses = Pauses(tmp_path / "pauses", "run-train")  # held, then killed or let go
+    with pauses.serve(kill=lambda paused: paused.details["iterations"] == DOOMED):
+        result = run_cli("run", write_config(tmp_path, grid=grid), "--out", tmp_path / "exp",
+                         env=pauses.environ())
     assert result.returncode == 1, result.stderr
     assert summary_counts(result.stdout) == (
         "runs: 2 in the grid, 0 already completed, 1 done now, 1 failed")
@@ -225,19 +234,19 @@ def test_cli_exit_code_and_summary_name_the_failed_runs(tmp_path, corpus):
 @pytest.mark.slow
 def test_a_second_run_on_the_same_folder_is_refused_while_the_first_completes(
         tmp_path, corpus):
-    grid = EIGHT_RUNS
-    cfg = write_config(tmp_path, grid=grid, runner={"n_jobs": 2})
+    cfg = write_config(tmp_path, grid=EIGHT_RUNS, runner={"n_jobs": 2})
     out = tmp_path / "exp"
+    pauses = Pauses(tmp_path / "pauses", "run-train")  # the first holds its first run
     first = subprocess.Popen(topics_cmd("run", cfg, "--out", out), cwd=PROJECT, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=pauses.environ())
     try:
-        deadline = time.monotonic() + 60
-        lock = out / ".lock"
-        while not (lock.exists() and lock.read_text().startswith(f"pid {first.pid} ")):
-            assert first.poll() is None and time.monotonic() < deadline, "lock never taken"
-            time.sleep(0.02)
+        held = pauses.wait(first)
+        assert (out / ".lock").read_text().startswith(f"pid {first.pid} ")
         second = run_cli("run", cfg, "--out", out)
-        stdout, stderr = first.communicate(timeout=180)
+        held.release()
+        with pauses.serve():  # the other runs go on unheld
+            stdout, stderr = first.communicate(timeout=600)
     finally:
         first.kill()
     assert first.poll() is not None

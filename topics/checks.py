@@ -1,7 +1,7 @@
 """Value checks for the config schema: each returns the normalised value or raises a
 ``ValueError`` whose message says what was expected and shows the bad value.
 
-``_Located`` carries the path below the key being checked (``[2]``, ``.regime_change``) so
+``Located`` carries the path below the key being checked (``[2]``, ``.regime_change``) so
 that :mod:`topics.config` can name the full key path, e.g. ``grid.num_topics[2]``.
 
 Every check describes itself: ``describe(check)`` is a short phrase of the values it accepts
@@ -11,6 +11,7 @@ Every check describes itself: ``describe(check)`` is a short phrase of the value
 
 from __future__ import annotations
 
+import math
 import reprlib
 from typing import Any, Callable
 
@@ -43,29 +44,44 @@ def _bounds(minimum: Any, maximum: Any, low: str = ">=") -> str:
     return " and ".join(p for p in parts if p)
 
 
-def _show(value: Any, limit: int = 80) -> str:
+def show(value: Any, limit: int = 80) -> str:
     """The bad value as the message shows it: quoted if a string, cut to ``limit`` chars."""
     shown = reprlib.repr(value) if isinstance(value, (list, dict, tuple, set)) else (
         repr(value) if isinstance(value, str) else str(value))
     return shown if len(shown) <= limit else shown[:limit - 3] + "..."
 
 
+#: The largest integer a config accepts anywhere: the engines (and worker pools) pass
+#: counts to C, whose ``int`` holds 2**31 - 1.
+INT_MAX = 2**31 - 1
+
+
 def integer(minimum: int | None = None, maximum: int | None = None) -> Check:
+    """An int (not a bool) in [minimum, maximum]; without ``maximum``, at most ``INT_MAX``
+    (named in the message only when exceeded)."""
     def check(value: Any) -> int:
         ok = isinstance(value, int) and not isinstance(value, bool)
-        if not ok or (minimum is not None and value < minimum) or (
-                maximum is not None and value > maximum):
+        high = INT_MAX if maximum is None else maximum
+        if not ok or (minimum is not None and value < minimum) or value > high:
             bounds = " >= %d" % minimum if minimum is not None else ""
-            bounds += (" and <= %d" % maximum) if maximum is not None else ""
-            raise ValueError(f"expected an integer{bounds}, got {_show(value)}")
+            if maximum is not None or (ok and value > high):
+                bounds += (" and" if bounds else "") + " <= %d" % high
+            raise ValueError(f"expected an integer{bounds}, got {show(value)}")
         return value
     return described(check, f"integer {_bounds(minimum, maximum)}".strip())
 
 
+def _finite_number(value: Any) -> bool:
+    """A real number (not a bool) that is neither NaN nor infinite."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
 def number(minimum: float | None = None, maximum: float | None = None, *,
            strict_min: bool = False) -> Check:
+    """A finite number in the bounds: NaN and infinities are refused, whatever the bounds."""
     def check(value: Any) -> float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = _finite_number(value)
         low_bad = minimum is not None and ok and (
             value <= minimum if strict_min else value < minimum)
         high_bad = maximum is not None and ok and value > maximum
@@ -73,7 +89,7 @@ def number(minimum: float | None = None, maximum: float | None = None, *,
             sign = ">" if strict_min else ">="
             bounds = f" {sign} {minimum}" if minimum is not None else ""
             bounds += f" and <= {maximum}" if maximum is not None else ""
-            raise ValueError(f"expected a number{bounds}, got {_show(value)}")
+            raise ValueError(f"expected a number{bounds}, got {show(value)}")
         return float(value)
     return described(check, f"number {_bounds(minimum, maximum, '>' if strict_min else '>=')}"
                      .strip())
@@ -82,14 +98,14 @@ def number(minimum: float | None = None, maximum: float | None = None, *,
 @describes("true or false")
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {_show(value)}")
+        raise ValueError(f"expected true or false, got {show(value)}")
     return value
 
 
 @describes("string")
 def text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected a non-empty string, got {_show(value)}")
+        raise ValueError(f"expected a non-empty string, got {show(value)}")
     return value
 
 
@@ -103,7 +119,7 @@ def choice(*options: Any) -> Check:
     def check(value: Any) -> Any:
         # Same type as well as equal: 0 is not False, 1.0 is not "1".
         if not any(value == o and type(value) is type(o) for o in options):
-            raise ValueError(f"expected one of {', '.join(map(str, options))}; got {_show(value)}")
+            raise ValueError(f"expected one of {', '.join(map(str, options))}; got {show(value)}")
         return value
     return described(check, "one of: " + ", ".join(_yaml_word(o) for o in options))
 
@@ -113,20 +129,20 @@ def choice_or_number(*options: str) -> Check:
     def check(value: Any) -> Any:
         if isinstance(value, str) and value in options:
             return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        if _finite_number(value) and value > 0:
             return float(value)
         raise ValueError(
-            f"expected one of {', '.join(options)} or a number > 0, got {_show(value)}")
+            f"expected one of {', '.join(options)} or a number > 0, got {show(value)}")
     return described(check, f"one of: {', '.join(options)}; or a number > 0")
 
 
 def list_of(check: Check, *, allow_empty: bool = True) -> Check:
     def inner(value: Any) -> list:
         if not isinstance(value, list):
-            raise ValueError(f"expected a list, got {_show(value)}")
+            raise ValueError(f"expected a list, got {show(value)}")
         if not value and not allow_empty:
             raise ValueError("expected a non-empty list, got []")
-        return [_at(check, item, f"[{i}]") for i, item in enumerate(value)]
+        return [located(check, item, f"[{i}]") for i, item in enumerate(value)]
     return described(inner, ("non-empty " if not allow_empty else "")
                      + f"list; each item: {describe(check)}")
 
@@ -135,13 +151,13 @@ def list_of(check: Check, *, allow_empty: bool = True) -> Check:
 def mapping_of_lists(value: Any) -> dict[str, list[str]]:
     """``themes:``: a mapping of theme name to a non-empty list of seed words or phrases."""
     if not isinstance(value, dict):
-        raise ValueError(f"expected a mapping of theme name to a list of words, got {_show(value)}")
+        raise ValueError(f"expected a mapping of theme name to a list of words, got {show(value)}")
     out = {}
     for name, words in value.items():
         key = f".{name}"
         if not isinstance(name, str) or not name.strip():
-            raise _Located(key, f"expected a theme name, got {_show(name)}")
-        out[name] = _at(list_of(text, allow_empty=False), words, key)
+            raise Located(key, f"expected a theme name, got {show(name)}")
+        out[name] = located(list_of(text, allow_empty=False), words, key)
     return out
 
 
@@ -152,7 +168,7 @@ def _yaml_word(value: Any) -> str:
     return "null" if value is None else str(value)
 
 
-class _Located(ValueError):
+class Located(ValueError):
     """A ValueError that knows the path suffix below the current key."""
 
     def __init__(self, suffix: str, message: str):
@@ -160,10 +176,11 @@ class _Located(ValueError):
         self.suffix = suffix
 
 
-def _at(check: Check, value: Any, suffix: str) -> Any:
+def located(check: Check, value: Any, suffix: str) -> Any:
+    """``check(value)``; a failure is raised as ``Located`` with ``suffix`` prefixed."""
     try:
         return check(value)
-    except _Located as err:
-        raise _Located(suffix + err.suffix, str(err)) from None
+    except Located as err:
+        raise Located(suffix + err.suffix, str(err)) from None
     except ValueError as err:
-        raise _Located(suffix, str(err)) from None
+        raise Located(suffix, str(err)) from None

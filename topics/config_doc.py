@@ -31,11 +31,12 @@ TOP_LEVEL_DOCS = {
 #: One line per section, shown under its heading (a section missing here gets none).
 SECTION_DOCS = {
     "corpus": "What to read: a folder of `.txt` files, a CSV/JSONL/Parquet table or OCTIS's "
-              "TSV, and which columns hold the text, id, title and date.",
+              "TSV, and which columns hold the text, id, title and date; or a built-in "
+              "dataset (`dataset: sotu`, see `topics datasets`) instead of all those.",
     "preprocess": "From raw text to tokens: normalisation, tokens, stopwords, lemmas, phrases, "
                   "paragraph segmentation, vocabulary filters, cache.",
     "grid": "The models to train.  Every key may be one value or a list; a list is an axis "
-            "of the grid, which is the product of its axes times `seeds` (always a list).  "
+            "of the grid, which is the product of its axes times `seeds` (one seed or a list).  "
             "`null` means the engine's own default (README, Engines and defaults).",
     "scoring": "How every run is scored: coherence measures and top-N words, diversity, an "
                "optional reference corpus, held-out perplexity.",
@@ -73,7 +74,7 @@ def _cell(text: str) -> str:
 
 def _default(key: str, field: Field) -> str:
     if key == "path" and field.default is None:
-        return "*required*"
+        return "*required* (unless `corpus.dataset`)"
     return f"`{_cell(yaml_value(field.default))}`"
 
 

@@ -318,6 +318,20 @@ def _read_json(path: Path) -> Any:
         raise StoreError(f"{path}: cannot read the saved corpus ({err})") from None
 
 
+#: Corpora with at most this many tokens are trained from bags of words held in memory;
+#: larger ones stream from the Matrix Market file on every pass.
+IN_MEMORY_TOKENS = 5_000_000
+
+
+def training_bows(corpus: Corpus, *, in_memory_tokens: int = IN_MEMORY_TOKENS) -> Sequence:
+    """The bags of words to train on: a list in memory, or (more than ``in_memory_tokens``
+    tokens and a saved corpus) gensim's ``MmCorpus`` streaming ``bow.mm``."""
+    tokens = corpus.stats.get("tokens_after_filters", 0)
+    if tokens > in_memory_tokens and corpus.mm_path is not None and corpus.mm_path.exists():
+        return MmCorpus(str(corpus.mm_path))
+    return list(corpus.bow)
+
+
 def load_corpus(folder: str | Path) -> Corpus:
     """Load a corpus saved by ``save_corpus``; its texts stay on disk (``TextsFile``: read on
     access, token strings shared with the dictionary)."""

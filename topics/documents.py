@@ -25,6 +25,7 @@ class ReadReport:
     read: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
     repaired: list[tuple[str, str]] = field(default_factory=list)  # (name, what was done)
+    source: dict[str, Any] | None = None  # a named dataset: its name, package and version
 
     def skip(self, name: str, reason: str) -> None:
         self.skipped.append((str(name), reason))
@@ -33,8 +34,11 @@ class ReadReport:
         self.repaired.append((str(name), what))
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "read": self.read,
             "skipped": [{"name": n, "reason": r} for n, r in self.skipped],
             "repaired": [{"name": n, "what": w} for n, w in self.repaired],
         }
+        if self.source is not None:
+            out["source"] = dict(self.source)
+        return out

@@ -24,22 +24,45 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from topics.config import with_defaults
 from topics.errors import ConfigError, StoreError
+from topics.results import results_frame
 from topics.store import DB_NAME, MANIFEST_NAME, Store, read_manifest
 
 
 @dataclass(frozen=True)
 class ThemeScores:
-    """Document theme scores (lift: 1.0 is the corpus average), the evidence behind them,
-    the seeds missing from the vocabulary, and each topic's affinity to each theme."""
+    """One run's document theme scores (lift of the theme rate: 1.0 is the corpus average,
+    see :mod:`topics.themes.scores`), the evidence behind them, the seeds missing from the
+    vocabulary, each topic's affinity to each theme, and (``words``) the theme words each
+    document uses with their counts, (``model_share``) the share of each rate the topic model
+    contributed, and (``tokens``) every vocabulary token each theme uses with its count."""
 
     scores: pd.DataFrame
     evidence: pd.DataFrame
     missing: dict[str, tuple[str, ...]]
     affinity: pd.DataFrame
+    words: pd.DataFrame | None = None
+    model_share: pd.DataFrame | None = None
+    tokens: pd.DataFrame | None = None
 
     def _repr_html_(self) -> str:
         return self.scores.round(2)._repr_html_()
+
+
+@dataclass(frozen=True)
+class LdavisPage:
+    """A run's pyLDAvis page as :meth:`Experiment.ldavis` returns it: Jupyter shows it inline
+    through ``_repr_html_`` (no IPython import needed); ``str()`` is the file's path."""
+
+    path: Path
+    data: str
+
+    def _repr_html_(self) -> str:
+        return self.data
+
+    def __str__(self) -> str:
+        return str(self.path)
 
 
 class Experiment:
@@ -56,15 +79,17 @@ class Experiment:
             if key not in self.manifest:
                 raise StoreError(f"{self.folder / MANIFEST_NAME}: has no {key!r} (written by "
                                  "an older or newer version of topics?)")
-        self.config: dict[str, Any] = self.manifest["config"]
-        self.corpus_key: str = self.manifest["corpus_key"]
-        if not isinstance(self.config, dict) or not isinstance(self.corpus_key, str) or not \
-                isinstance(self.manifest.get("scoring") or {}, dict):
+        if not isinstance(self.manifest["config"], dict) or not isinstance(
+                self.manifest["corpus_key"], str) or not isinstance(
+                self.manifest.get("scoring") or {}, dict):
             raise StoreError(f"{self.folder / MANIFEST_NAME}: damaged ('config' or 'scoring' "
                              "is not a JSON object, or 'corpus_key' not a string); "
                              "`topics run` on this folder writes a new one")
+        self.config: dict[str, Any] = with_defaults(self.manifest["config"])
+        self.corpus_key: str = self.manifest["corpus_key"]
         self._models: dict[str, Any] = {}
         self._outputs: dict[str, Any] = {}
+        self._themes: dict[tuple, Any] = {}
 
     def __repr__(self) -> str:
         return f"Experiment({str(self.folder)!r}, runs={len(self.results)})"
@@ -73,8 +98,6 @@ class Experiment:
     @property
     def results(self) -> pd.DataFrame:
         """One row per run of the current corpus: parameters, status, metrics, timings."""
-        from topics.workflow import results_frame
-
         with Store(self.folder, create=False) as store:
             return results_frame(store, self.corpus_key)
 
@@ -82,7 +105,7 @@ class Experiment:
     def scored_with(self) -> str | None:
         """The digest of the scoring settings of the folder's last ``topics run`` (the
         ``scored_with`` column of :attr:`results`); None for folders written before."""
-        from topics.rescoring import fingerprint
+        from topics.results import fingerprint
 
         return fingerprint(self.manifest.get("scoring"))
 
@@ -91,7 +114,7 @@ class Experiment:
         """The best completed run by ``metric`` overall, or per value of ``by``, among the
         runs scored under the current scoring settings (:attr:`scored_with`): scores
         computed under other settings are never compared."""
-        from topics.rescoring import comparable_runs
+        from topics.results import comparable_runs
 
         frame = self.results
         if metric not in frame.columns:
@@ -147,11 +170,11 @@ class Experiment:
         from topics.topwords import top_words_weighted
 
         out = self.output(run_id)
-        tw = self.config.get("topwords", {})
-        method = tw.get("method", "probability")
+        tw = self.config["topwords"]
+        method = tw["method"]
         ranked = top_words_weighted(
-            out.topic_word, out.vocab, topn=topn or tw.get("topn", 10), method=method,
-            lam=tw.get("lambda", 0.6), term_frequency=out.term_frequency)
+            out.topic_word, out.vocab, topn=topn or tw["topn"], method=method,
+            lam=tw["lambda"], term_frequency=out.term_frequency)
         names = out.topic_names or (None,) * out.num_topics
         index = {w: i for i, w in enumerate(out.vocab)}
         rows = []
@@ -185,12 +208,15 @@ class Experiment:
                               columns=_topic_labels(out))
         return self.documents().join(topics, how="right")
 
-    def infer(self, run_id: str, texts: Sequence[str]) -> pd.DataFrame:
+    def infer(self, run_id: str, texts: Sequence[str], *,
+              metadata: Sequence[dict] | None = None) -> pd.DataFrame:
         """Topic mixtures of new raw texts under the run's model: each text goes through the
         corpus's fitted preprocessing and dictionary, then the engine's inference (repeatable:
         seeded by the run's seed).  One row per text, in order; columns as in
         :meth:`doc_topics`.  A text with no dictionary word gets the uniform row.  This loads
-        the native model (see :meth:`model`: it unpickles; trusted folders only)."""
+        the native model (see :meth:`model`: it unpickles; trusted folders only).
+        ``metadata`` (one mapping per text) gives a ``dmr`` run each text's covariate level
+        (required there) and a ``dtm`` run its ``date`` (else the last time slice)."""
         from topics.engines import infer
 
         if isinstance(texts, (str, bytes)):
@@ -202,38 +228,65 @@ class Experiment:
         out = self.model(run_id)
         corpus = self.corpus
         bows = [corpus.dictionary.doc2bow(corpus.transform_text(t)) for t in texts]
-        theta = infer(out, bows) if bows else np.empty((0, out.num_topics))
+        theta = (infer(out, bows, metadata=metadata) if bows
+                 else np.empty((0, out.num_topics)))
         return pd.DataFrame(theta, columns=_topic_labels(out),
                             index=pd.RangeIndex(len(bows), name="text"))
 
     # ------------------------------------------------------------------ themes
-    def themes(self, run_id: str, *, fold: bool = True) -> ThemeScores:
-        """Document theme scores (lift) with their evidence; with ``fold``, paragraph chunks
-        are folded into their parent documents first (scores and evidence per document)."""
+    def themes(self, run_id: str, *, fold: bool = True,
+               smoothing: float | None = None) -> ThemeScores:
+        """One run's document theme scores (lift of the theme rate) with their evidence; with
+        ``fold``, paragraph chunks are folded into their parent documents first.
+        ``smoothing``: the model's weight in tokens (default ``topics.themes.SMOOTHING``)."""
         from topics import themes as th
 
-        lexicon = self.manifest["config"].get("themes") or {}
-        if not lexicon:
-            raise KeyError("this experiment's config has no themes: section")
+        runs = self.run_themes(run_id, fold=fold, smoothing=smoothing)
         out = self.output(run_id)
-        labels = _topic_labels(out)
-        resolved = th.resolve_themes(lexicon, transform=self.corpus.transform_text,
-                                     vocab=out.vocab)
-        affinity = th.topic_theme_affinity(out.topic_word, resolved, topic_names=labels)
-        theta = pd.DataFrame(np.asarray(out.doc_topic), index=pd.Index(out.doc_ids))
-        meta = self.documents()
-        if fold and "parent_id" in meta.columns:
-            # A parent's mixture is its chunks' length-weighted mean; theme mass is linear in
-            # it, so scores and evidence of the folded mixture are those of the whole document.
-            theta = th.fold_chunks(theta, meta.loc[theta.index, "parent_id"].to_numpy(),
-                                   out.doc_lengths)
-        doc_ids = list(theta.index)
-        mass = th.document_theme_scores(theta.to_numpy(), affinity, doc_ids=doc_ids,
-                                        scale="mass")
-        evidence = th.theme_evidence(theta.to_numpy(), out.topic_word, resolved,
-                                     doc_ids=doc_ids, topic_names=labels)
-        return ThemeScores(scores=th.lift(mass), evidence=evidence, missing=resolved.missing,
-                           affinity=affinity)
+        evidence = th.theme_evidence(runs.theta.to_numpy(), out.topic_word, runs.resolved,
+                                     doc_ids=list(runs.theta.index),
+                                     topic_names=list(runs.affinity.index))
+        return ThemeScores(scores=th.lift(runs.rates), evidence=evidence,
+                           missing=runs.resolved.missing, affinity=runs.affinity,
+                           words=runs.words, model_share=runs.model_share,
+                           tokens=th.theme_tokens(runs.resolved, out.term_frequency))
+
+    def run_themes(self, run_id: str, *, fold: bool = True, smoothing: float | None = None):
+        """The run's theme inputs per document (:class:`topics.experiment_themes.RunThemes`:
+        counts, lengths, model mass, rates, posteriors), computed once per run."""
+        from topics import experiment_themes as et
+        from topics.themes import SMOOTHING
+
+        key = (run_id, fold, SMOOTHING if smoothing is None else smoothing)
+        if key not in self._themes:
+            self._themes[key] = et.run_themes(self, run_id, fold=fold, smoothing=key[2])
+        return self._themes[key]
+
+    def theme_summary(self, runs: Any = None, *, level: float = 0.9,
+                      smoothing: float | None = None) -> pd.DataFrame:
+        """Theme scores pooled over runs: one row per document and theme with ``mean``, ``low``,
+        ``high`` (a ``level`` interval), ``top_share`` and ``n_runs`` (see
+        :mod:`topics.themes.pooled`).  ``runs``: None (every completed run), run ids, or a
+        filter such as ``{"engine": "tomotopy", "num_topics": [8, 12], "guided": False}``."""
+        from topics import experiment_themes as et
+        from topics.themes import SMOOTHING
+
+        return et.theme_summary(self, runs, level=level,
+                                smoothing=SMOOTHING if smoothing is None else smoothing)
+
+    def theme_effects(self, field: str, runs: Any = None, *, period: int | None = None,
+                      df: int = 4, level: float = 0.9, sims: int = 20,
+                      smoothing: float | None = None) -> pd.DataFrame:
+        """Theme prevalence (lift) against a metadata field, pooled over ``runs``: one row per
+        theme and level (a category, a period's first year, or a year of a smooth trend) with
+        ``estimate``, ``low``, ``high`` (a ``level`` interval), ``n_docs`` and ``n_runs``.
+        ``date``/``year`` fields are time: a B-spline trend (``df``) or periods of
+        ``period`` years.  See :mod:`topics.themes.effects` for the method."""
+        from topics import experiment_themes as et
+        from topics.themes import SMOOTHING
+
+        return et.theme_effects(self, field, runs, period=period, df=df, level=level, sims=sims,
+                                smoothing=SMOOTHING if smoothing is None else smoothing)
 
     # ------------------------------------------------------------------ comparing
     def compare(self, run_a: str, run_b: str, *, topn: int = 10) -> pd.DataFrame:
@@ -253,17 +306,16 @@ class Experiment:
             "words_a": [words(ta, k) for k in rows], "words_b": [words(tb, k) for k in cols]})
         return frame.sort_values("similarity", ascending=False).reset_index(drop=True)
 
-    def ldavis(self, run_id: str):
-        """The run's pyLDAvis page, shown inline in a notebook (an offline page in an iframe)."""
-        from IPython.display import HTML
-
+    def ldavis(self, run_id: str) -> LdavisPage:
+        """The run's pyLDAvis page: a notebook shows it inline (the offline page in an
+        iframe); ``.path`` is the page on disk, ``.data`` the HTML that embeds it."""
         path = self.folder / "ldavis" / f"{run_id}.html"
         if not path.exists():
             raise StoreError(f"{path}: no pyLDAvis page for run {run_id}")
         page = html.escape(path.read_text(encoding="utf-8"), quote=True)
         # Wrapped in a div: IPython warns about HTML that starts with an iframe.
-        return HTML(f'<div><iframe srcdoc="{page}" style="width:100%;height:880px;border:0">'
-                    "</iframe></div>")
+        return LdavisPage(path=path, data=f'<div><iframe srcdoc="{page}" '
+                          'style="width:100%;height:880px;border:0"></iframe></div>')
 
     def _repr_html_(self) -> str:
         results = self.results

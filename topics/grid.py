@@ -1,7 +1,8 @@
 """Expand a config's ``grid:`` into run specifications with stable ids.
 
 Every list-valued field under ``grid:`` is an axis; the grid is the cartesian product of the
-axes (in sorted key order) times the ``seeds``.  Parameters an engine does not use are left
+axes (in sorted key order) times the ``seeds``, in an order that does not depend on the
+order of the values in the config (an axis may mix named priors and numbers).  Parameters an engine does not use are left
 out of its runs (a ``passes`` axis does not multiply tomotopy runs), and each run's id is a
 hash of its resolved parameters and the corpus key (and, for guided runs, of the themes that
 anchor them): the same config names the same runs.
@@ -85,7 +86,25 @@ def expand_grid(grid: Mapping[str, list], *, corpus_key: str,
         for seed in grid["seeds"]:
             spec = _spec(point, params, seed, corpus_key, themes, held_out_split)
             specs.setdefault(spec.run_id, spec)
-    return sorted(specs.values(), key=lambda s: (s.engine, s.num_topics, s.point, s.seed))
+    return sorted(specs.values(), key=_order)
+
+
+def _order(spec: RunSpec) -> tuple:
+    """The sort key of a run: engine, K, the other parameters, seed.  An axis may mix
+    named priors and numbers (``alpha: [auto, 0.1]``), which do not compare with ``<``, so
+    each value sorts by its kind first (None, then numbers, then strings, then the rest)."""
+    point = tuple((name, _value_key(value)) for name, value in spec.point)
+    return (spec.engine, spec.num_topics, point, spec.seed)
+
+
+def _value_key(value: Any) -> tuple:
+    if value is None:
+        return (0, 0.0, "")
+    if isinstance(value, (bool, int, float)):
+        return (1, float(value), "")
+    if isinstance(value, str):
+        return (2, 0.0, value)
+    return (3, 0.0, json.dumps(value, sort_keys=True, default=str))
 
 
 def _spec(point: dict, params: dict, seed: int, corpus_key: str,
@@ -105,3 +124,13 @@ def seed_groups(specs: list[RunSpec]) -> dict[tuple, list[RunSpec]]:
     for spec in specs:
         groups.setdefault(spec.point, []).append(spec)
     return groups
+
+
+def run_label(row: Any) -> str:
+    """A run as a researcher names it, from a ``RunSpec``-like object or a results row:
+    ``tomotopy K=8 guided, seed 0 (run 1a2b3c4d5e6f)``."""
+    get = row.get if hasattr(row, "get") else lambda key, default=None: getattr(row, key, default)
+    guided = " guided" if str(get("guided", False)) == "True" else ""
+    label = f"{get('engine', '?')} K={get('num_topics', '?')}{guided}, seed {get('seed', '?')}"
+    run_id = get("run_id", None)
+    return f"{label} (run {run_id})" if run_id else label

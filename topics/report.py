@@ -50,6 +50,7 @@ def write_report(
     evidence: pd.DataFrame | Mapping[str, Any] | None = None,
     corpus_stats: Mapping[str, Any] | None = None,
     manifest: Mapping[str, Any] | None = None,
+    lead: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write ``folder/report.html`` (atomically) and return its path.
 
@@ -59,13 +60,15 @@ def write_report(
     format linked). ``ldavis_pages``: name -> page path. Paths are relative to ``folder``
     (absolute paths inside ``folder`` are made relative; others are refused). ``themes``: a
     table (list cells are joined with commas). ``evidence``: a table, or theme -> table, list
-    of strings or string. ``corpus_stats`` and ``manifest``: JSON-like dicts.
+    of strings or string. ``corpus_stats`` and ``manifest``: JSON-like dicts. ``lead``: the
+    section the page opens with (the themes pooled over runs): ``notes`` (paragraphs of
+    text), ``table`` (a DataFrame), ``figures`` (as ``figures``), ``links`` (text -> path).
     """
     folder = Path(folder)
     if not isinstance(results, pd.DataFrame):
         raise ConfigError("results", f"expected a pandas DataFrame, got {type(results).__name__}")
     for name, value in (("corpus_stats", corpus_stats), ("manifest", manifest),
-                        ("figures", figures), ("ldavis_pages", ldavis_pages)):
+                        ("figures", figures), ("ldavis_pages", ldavis_pages), ("lead", lead)):
         if value is not None and not isinstance(value, Mapping):
             raise ConfigError(name, f"expected a mapping, got {type(value).__name__}")
     if themes is not None and not isinstance(themes, pd.DataFrame):
@@ -79,6 +82,7 @@ def write_report(
         ldavis_pages=_ldavis_html(ldavis_pages or {}, folder),
         themes=_table(themes, empty="No themes.") if themes is not None else _empty("No themes."),
         evidence=_evidence_html(evidence),
+        lead=_lead_html(lead, folder),
         manifest=_manifest_html(manifest or {}),
     )
     folder.mkdir(parents=True, exist_ok=True)
@@ -321,6 +325,22 @@ def _ldavis_html(pages: Mapping[str, Any], folder: Path) -> str:
     items = "\n".join(f'<li><a href="{_href(path, folder, f"ldavis_pages[{name!r}]")}">{_esc(name)}</a></li>'
                       for name, path in pages.items())
     return f"<p>Interactive topic maps, one per model (they work offline).</p>\n<ul>\n{items}\n</ul>"
+
+
+def _lead_html(lead: Mapping[str, Any] | None, folder: Path) -> str:
+    if not lead:
+        return _empty("No themes pooled over runs.")
+    parts = [f"<p>{_esc(note)}</p>" for note in lead.get("notes") or ()]
+    links = lead.get("links") or {}
+    if links:
+        parts.append("<p>" + " ".join(f'<a href="{_href(path, folder, f"lead.links[{text!r}]")}">'
+                                      f"{_esc(text)}</a>" for text, path in links.items()) + "</p>")
+    table = lead.get("table")
+    if table is not None:
+        parts.append(f'<div class="scroll">{_table(table, empty="No theme above average.")}</div>')
+    if lead.get("figures"):
+        parts.append(f'<div class="gallery">{_figures_html(lead["figures"], folder)}</div>')
+    return "\n".join(parts)
 
 
 def _evidence_html(evidence: Any) -> str:

@@ -16,7 +16,6 @@ do not change scores.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import time
@@ -65,31 +64,6 @@ def scoring_settings(config, labels: str | None) -> dict[str, Any]:
             "labels": labels}
 
 
-def fingerprint(settings: dict[str, Any] | None) -> str | None:
-    """A 12-hex-digit digest of scoring settings (None for None)."""
-    if settings is None:
-        return None
-    text = json.dumps(settings, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
-def comparable_runs(frame, scored_with: str | None):
-    """The completed runs of a results frame scored under the settings ``scored_with`` (see
-    :func:`fingerprint`): scores computed under other settings are not comparable, so they
-    are left out with a warning (``topics run`` re-scores them).  All completed runs when
-    ``scored_with`` is None (a folder written before the settings were recorded)."""
-    if frame.empty or "status" not in frame.columns:
-        return frame.iloc[0:0]
-    done = frame[frame["status"] == "done"]
-    if scored_with is None or "scored_with" not in done.columns:
-        return done
-    kept = done[done["scored_with"] == scored_with]
-    if len(kept) < len(done):
-        log.warning("%d completed runs were scored under other scoring settings and are left "
-                    "out of the comparison; `topics run` re-scores them", len(done) - len(kept))
-    return kept
-
-
 def make_scorer(config, corpus):
     """The shared coherence accumulator over the reference texts (the training texts unless
     ``scoring.reference`` names another corpus)."""
@@ -112,11 +86,13 @@ def _reference_texts(reference: str, corpus) -> list[list[str]]:
 def score_words(run_id: str, top_words: list[list[str]], diversity_words: list[list[str]],
                 scorer, config) -> dict[str, float]:
     """Mean coherence of each configured measure, and topic diversity, of one run."""
-    from topics.scoring import diversity
+    from topics.scoring import coherence_means, diversity
 
     scorer.add_models({run_id: top_words})
-    per_topic = scorer.score(run_id)
-    metrics = {m: float(per_topic[m].mean()) for m in config.scoring["measures"]}
+    # A run's value is the mean over its topics as gensim's get_coherence and the notebook's
+    # coherence_means take it: a topic scoring NaN (no known word) makes the run's value NaN.
+    means = coherence_means(scorer.score(run_id)).iloc[0]
+    metrics = {m: float(means[m]) for m in config.scoring["measures"]}
     metrics["diversity"] = float(diversity(diversity_words,
                                            topn=config.scoring["diversity_topn"]))
     return metrics
@@ -199,14 +175,13 @@ def _rescore(store: Store, run: RunRecord, *, corpus, folder: Path, config,
         _retrain(store, run, err)
         return False
     t0 = time.perf_counter()
+    shared = scorer()  # a reference corpus that cannot be read stops here, failing no run
     diverse = top_words_of(output, config, config.scoring["diversity_topn"])
     try:
         metrics = score_words(run.run_id, top_words_of(output, config, config.scoring["topn"]),
-                              diverse, scorer(), config)
+                              diverse, shared, config)
         if settings["labels"]:
             metrics.update(label_scores(output, corpus, settings["labels"]))
-    except (StoreError, InputError):
-        raise
     except Exception as err:  # noqa: BLE001 - as in a new run: scoring fails this run only
         store.mark_failed(run.run_id, f"scoring: {type(err).__name__}: {err}")
         return False

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generator, Iterator
 
-from topics.grid import RunSpec
+from topics import testhooks
+from topics.grid import RunSpec, run_label
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,6 @@ class RunTask:
     ldavis: bool
     prior_words: tuple[tuple[str, tuple[int, ...]], ...] = ()  # guided: theme -> word ids
     held_out_split: str | None = None  # documents with this `split` are kept out, scored
-    labels: str | None = None  # metadata field of classes: NMI, ARI, purity of main topics
 
 
 @dataclass(frozen=True)
@@ -65,23 +65,13 @@ class RunResult:
     extra: tuple[tuple[str, Any], ...] = ()  # engine-side metrics, e.g. log-likelihood
 
 
-#: Corpora with at most this many tokens are trained from bags of words held in memory
-#: (built once per worker); larger ones stream from the Matrix Market file on every pass.
-IN_MEMORY_TOKENS = 5_000_000
-
-
 @functools.lru_cache(maxsize=2)
 def _open_corpus(corpus_dir: str):
     """The corpus and its training bags of words, opened once per worker process."""
-    from gensim.corpora import MmCorpus
-
-    from topics.corpus import load_corpus
+    from topics.corpus import load_corpus, training_bows
 
     corpus = load_corpus(corpus_dir)
-    tokens = corpus.stats.get("tokens_after_filters", 0)
-    if tokens > IN_MEMORY_TOKENS and corpus.mm_path is not None and corpus.mm_path.exists():
-        return corpus, MmCorpus(str(corpus.mm_path))
-    return corpus, list(corpus.bow)
+    return corpus, training_bows(corpus)
 
 
 def run_one(task: RunTask) -> RunResult:
@@ -94,17 +84,19 @@ def run_one(task: RunTask) -> RunResult:
         corpus, bows = _open_corpus(task.corpus_dir)
         prior, names = _guided_prior(task, corpus) if spec.guided else (None, None)
         train, test = split_documents(corpus, task.held_out_split)
+        testhooks.pause("run-train", run_id=spec.run_id, **spec.as_dict())
         t0 = time.perf_counter()
         output = engines.train(
             engine=spec.engine, dictionary=corpus.dictionary,
             corpus=bows if not test else [bows[i] for i in train],
             doc_ids=corpus.doc_ids if not test else [corpus.doc_ids[i] for i in train],
             num_topics=spec.num_topics, seed=spec.seed, prior=prior, topic_names=names,
+            metadata=corpus.meta if not test else [corpus.meta[i] for i in train],
             **dict(spec.params))
         train_s = time.perf_counter() - t0
-        extra = _held_out(output, [bows[i] for i in test]) if test else ()
-        if task.labels:
-            extra += _label_scores(output, [corpus.meta[i] for i in train], task.labels)
+        extra = tuple(engines.engine_metrics(output).items())
+        if test and spec.engine in engines.PERPLEXITY_ENGINES:
+            extra += _held_out(output, [bows[i] for i in test])
         model_dir = Path("models") / spec.run_id
         engines.save_model(output, Path(task.experiment_dir) / model_dir)
         words = _top(output, task, task.topn)
@@ -132,24 +124,13 @@ def split_documents(corpus, held_out_split: str | None) -> tuple[list[int], list
 
 
 def _held_out(output, bows: list) -> tuple[tuple[str, Any], ...]:
-    """Held-out perplexity (natural log; see topics.engines.heldout for what each engine's
-    likelihood is) and the number of held-out tokens."""
+    """The held-out log-likelihood (natural log; see topics.engines.heldout for what each
+    engine's likelihood is) and the number of held-out tokens; the parent turns them into
+    a perplexity when it scores the run."""
     from topics.engines import held_out_bound
-    from topics.scoring import perplexity
 
     log_likelihood, tokens = held_out_bound(output, bows)
-    if tokens == 0:
-        return (("held_out_tokens", 0),)
-    return (("perplexity", perplexity(log_likelihood=log_likelihood, num_tokens=tokens)),
-            ("held_out_tokens", tokens))
-
-
-def _label_scores(output, metas: list[dict], field: str) -> tuple[tuple[str, Any], ...]:
-    """NMI, ARI and purity of the training documents' main topics against ``field``."""
-    from topics.scoring import label_agreement
-
-    labels = [meta.get(field) for meta in metas]
-    return tuple(label_agreement(output.doc_topic, labels).items())
+    return (("held_out_log_likelihood", float(log_likelihood)), ("held_out_tokens", tokens))
 
 
 def _top(output, task: RunTask, topn: int) -> tuple[tuple[str, ...], ...]:
@@ -167,12 +148,6 @@ def _guided_prior(task: RunTask, corpus):
     return guided_prior_from_ids(dict(task.prior_words), num_topics=task.spec.num_topics,
                                  vocab_size=len(corpus.dictionary),
                                  boost=task.spec.guided_boost)
-
-
-def run_label(spec: RunSpec) -> str:
-    """A run as a researcher names it: ``tomotopy K=8 guided, seed 0 (run 1a2b3c4d5e6f)``."""
-    guided = " guided" if spec.guided else ""
-    return f"{spec.engine} K={spec.num_topics}{guided}, seed {spec.seed} (run {spec.run_id})"
 
 
 def _write_ldavis(output, path: Path, *, title: str) -> None:

@@ -264,6 +264,19 @@ def _sniff_folder(path: Path) -> CorpusGuess:
                                 "folder's files"})
 
 
+def _sniff_octis(path: Path) -> CorpusGuess:
+    """OCTIS's ``corpus.tsv``: one pre-tokenised document per line (``tokens<TAB>split...``)."""
+    tsv = path / "corpus.tsv" if path.is_dir() else path
+    count, words = 0, 0
+    with open(tsv, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if line.strip():
+                count += 1
+                words += len(line.split("\t", 1)[0].split())
+    return CorpusGuess(path=path, format="octis", documents=count,
+                       mean_words=words / count if count else 0.0)
+
+
 def sniff(path: str | os.PathLike) -> CorpusGuess:
     """Look at the corpus at ``path`` and guess how to read it (module docstring)."""
     from topics.io.api import detect_format
@@ -273,8 +286,7 @@ def sniff(path: str | os.PathLike) -> CorpusGuess:
         raise InputError(path, "no such file or folder")
     fmt = detect_format(path)
     if fmt == "octis":
-        return CorpusGuess(path=path, format="octis", documents=0, mean_words=0.0,
-                           reasons={"format": "OCTIS's corpus.tsv (pre-tokenised)"})
+        return _sniff_octis(path)
     if fmt == "txt":
         return _sniff_folder(path)
     return _sniff_table(path, fmt)

@@ -22,8 +22,7 @@ LONG_DOCUMENT_WORDS = 1000
 
 def _entry(section: str, key: str, value: Any, note: str = "") -> list[str]:
     field = SECTIONS[section][key]
-    axis = "; a list of such values is an axis of the grid" if (
-        section == "grid" and key != "seeds") else ""
+    axis = "; a list of such values is an axis of the grid" if section == "grid" else ""
     doc = field.doc[:1].upper() + field.doc[1:]
     about = (f"{doc}. Allowed: {describe(field.check)}{axis}; "
              f"default: {yaml_value(field.default)}.")

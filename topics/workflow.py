@@ -17,8 +17,8 @@ from typing import Any, Iterable, Iterator
 from topics.config import Config
 from topics.errors import ConfigError
 from topics.grid import RunSpec, expand_grid, seed_groups
-from topics.rescoring import (comparable_runs, fingerprint, make_scorer, refresh_runs,
-                              score_words, scoring_settings)
+from topics.rescoring import make_scorer, refresh_runs, score_words, scoring_settings
+from topics.results import best_runs, results_frame
 from topics.runner import RunResult, RunTask, execute
 from topics.store import (RunRecord, Store, experiment_lock, remove_staging, write_json,
                           write_manifest)
@@ -48,10 +48,14 @@ def experiment_folder(config: Config, out: str | Path | None = None) -> Path:
 
 
 def read_corpus_documents(config: Config):
-    """Read the config's corpus: (documents, ReadReport)."""
+    """Read the config's corpus (a file or folder, or a named dataset): (documents, ReadReport)."""
     from topics.io import read_documents
 
     c = config.corpus
+    if c.get("dataset"):
+        from topics.datasets import read_dataset
+
+        return read_dataset(c["dataset"])
     return read_documents(c["path"], format=c["format"], text_column=c["text_column"],
                           id_column=c["id_column"], title_column=c["title_column"],
                           date_column=c["date_column"], metadata=c["metadata"],
@@ -70,44 +74,81 @@ def load_corpus_for(config: Config, *, out: str | Path | None = None):
 
 
 def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
-    n_docs = len(corpus.doc_ids)
-    for k in sorted({s.num_topics for s in specs}):
-        if k > n_docs:
-            raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {n_docs} "
-                              "documents; use fewer topics or segment the documents "
-                              "(preprocess.segment: paragraph)")
+    """Everything about the grid that would fail each run, checked before anything trains:
+    one ``ConfigError`` naming the key."""
+    _check_training_documents(specs, corpus, config.scoring["held_out_split"])
     from topics.engines import resolve_params
 
+    seeds = config.grid["seeds"]
     for s in specs:  # engine parameters are checked before anything trains
         try:
             resolve_params(engine=s.engine, num_topics=s.num_topics, seed=s.seed, **s.params)
         except ConfigError as err:
-            raise ConfigError(f"grid.{err.key}", f"{err.message} (engine {s.engine})") from None
-    split = config.scoring["held_out_split"]
-    if split is not None and not any(m.get("split") == split for m in corpus.meta):
-        raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
-                          "(the `split` metadata column, e.g. OCTIS's train/val/test)")
+            key = err.key if err.key != "seed" else (
+                f"seeds[{seeds.index(s.seed)}]" if s.seed in seeds else "seeds")
+            raise ConfigError(f"grid.{key}", f"{err.message} (engine {s.engine})") from None
+    _check_fields(specs, corpus)
     field = config.scoring.get("labels")
     if field is not None and not any(m.get(field) not in (None, "") for m in corpus.meta):
         raise ConfigError("scoring.labels", f"no document has a {field!r} field to score "
                           "label agreement against")
     n_themes = len(config.themes)
     for s in specs:
+        if s.guided and s.engine not in ("gensim", "tomotopy"):
+            raise ConfigError("grid.guided", f"guided runs need engine gensim or tomotopy, "
+                              f"not {s.engine!r}")
         if s.guided and s.num_topics < n_themes:
             raise ConfigError("grid.num_topics", f"guided runs need at least one topic per "
                               f"theme ({n_themes} themes), got {s.num_topics}")
 
 
+def _check_fields(specs: list[RunSpec], corpus) -> None:
+    """Engines that read a document field (dmr: ``covariate``, dtm: ``date``) need it on
+    every document: one line naming the field, before anything trains."""
+    for s in specs:
+        if s.engine == "dmr":
+            key, name = "grid.covariate", s.params["covariate"]
+        elif s.engine == "dtm":
+            key, name = "grid.engine", "date"
+        else:
+            continue
+        missing = [d for d, m in zip(corpus.doc_ids, corpus.meta) if m.get(name) in (None, "")]
+        if missing:
+            raise ConfigError(key, f"engine {s.engine} needs the {name!r} field on every "
+                              f"document; {len(missing)} of {len(corpus.doc_ids)} have none "
+                              f"(e.g. {missing[0]!r})")
+
+
+def _check_training_documents(specs: list[RunSpec], corpus, split: str | None) -> None:
+    """A held-out split some but not all documents have; no more topics than the documents
+    the models train on (the held-out ones do not count)."""
+    from topics.runner import split_documents
+
+    n_docs = len(corpus.doc_ids)
+    train, test = split_documents(corpus, split)
+    if split is not None and not test:
+        raise ConfigError("scoring.held_out_split", f"no document has split {split!r} "
+                          "(the `split` metadata column, e.g. OCTIS's train/val/test)")
+    if split is not None and not train:
+        raise ConfigError("scoring.held_out_split", f"every document has split {split!r} "
+                          f"(all {n_docs} documents): nothing is left to train on")
+    what = (f"{len(train)} training documents ({len(test)} held out as {split!r})"
+            if test else f"{n_docs} documents")
+    for k in sorted({s.num_topics for s in specs}):
+        if k > len(train):
+            raise ConfigError("grid.num_topics", f"{k} topics for a corpus of {what}; use "
+                              "fewer topics or segment the documents "
+                              "(preprocess.segment: paragraph)")
+
+
 def _tasks(specs: list[RunSpec], corpus, folder: Path, config: Config,
            prior_words: tuple) -> list[RunTask]:
-    labels = labels_field(config, corpus)
     return [RunTask(spec=s, corpus_dir=str(corpus.path), experiment_dir=str(folder),
                     topn=config.scoring["topn"], diversity_topn=config.scoring["diversity_topn"],
                     topwords_method=config.topwords["method"],
                     topwords_lambda=config.topwords["lambda"], ldavis=config.output["ldavis"],
                     prior_words=prior_words if s.guided else (),
-                    held_out_split=config.scoring["held_out_split"],
-                    labels=labels)
+                    held_out_split=config.scoring["held_out_split"])
             for s in specs]
 
 
@@ -150,7 +191,7 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
                             held_out_split=config.scoring["held_out_split"])
         _check_grid(specs, corpus, config)
         with Store(folder) as store:
-            for run_id, problem in store.drop_damaged():
+            for _, problem in store.drop_damaged():
                 log.warning("%s: dropped; the run trains again if it is in the grid", problem)
             scorer = functools.cache(lambda: make_scorer(config, corpus))
             rescored = refresh_runs(store, corpus=corpus, folder=folder, config=config,
@@ -185,7 +226,8 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
     results = execute(tasks, executor=config.runner["executor"], n_jobs=config.runner["n_jobs"],
                       address=config.runner["address"])
     for result in _progress(results, total=len(todo), enabled=progress):
-        _record(store, by_id[result.run_id], result, scorer(), config, folder, settings)
+        _record(store, by_id[result.run_id], result, scorer(), config, folder, corpus,
+                settings)
         _export_csv(store, folder, specs[0].corpus_key)
         if result.status == "done":
             summary.done += 1
@@ -214,8 +256,35 @@ def _progress(results: Iterable[RunResult], *, total: int, enabled: bool) -> Ite
             yield result
 
 
+def _score(result: RunResult, scorer, config: Config) -> dict[str, Any]:
+    """Coherence means and diversity of a finished run (as re-scoring computes them)."""
+    return score_words(result.run_id, [list(t) for t in result.top_words],
+                       [list(t) for t in result.diversity_words], scorer, config)
+
+
+def _engine_metrics(result: RunResult, corpus, folder: Path, config: Config) -> dict[str, Any]:
+    """Held-out perplexity from the worker's log-likelihood, and NMI/ARI/purity of the
+    training documents' main topics against the labels field (read from the saved model)."""
+    from topics.scoring import label_agreement, perplexity
+
+    extra = dict(result.extra)
+    log_likelihood = extra.pop("held_out_log_likelihood", None)
+    if log_likelihood is not None and extra.get("held_out_tokens"):
+        extra["perplexity"] = perplexity(log_likelihood=log_likelihood,
+                                         num_tokens=extra["held_out_tokens"])
+    field = labels_field(config, corpus)
+    if field is not None and result.model_dir is not None:
+        from topics.engines import load_model
+        from topics.runner import split_documents
+
+        output = load_model(folder / result.model_dir, native=False)
+        train, _ = split_documents(corpus, config.scoring["held_out_split"])
+        extra.update(label_agreement(output.doc_topic, [corpus.meta[i].get(field) for i in train]))
+    return extra
+
+
 def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Config,
-            folder: Path, settings: dict[str, Any]) -> None:
+            folder: Path, corpus, settings: dict[str, Any]) -> None:
     metrics: dict[str, Any] = {}
     score_s = None
     error = result.error
@@ -223,10 +292,8 @@ def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Conf
     if status == "done":
         t0 = time.perf_counter()
         try:
-            words = [list(t) for t in result.top_words]
-            diverse = [list(t) for t in result.diversity_words]
-            metrics = {**score_words(spec.run_id, words, diverse, scorer, config),
-                       **dict(result.extra)}
+            metrics = {**_score(result, scorer, config),
+                       **_engine_metrics(result, corpus, folder, config)}
         except Exception as err:  # noqa: BLE001 - a scoring failure fails this run only
             status, error = "failed", f"scoring: {type(err).__name__}: {err}"
         score_s = time.perf_counter() - t0
@@ -255,41 +322,10 @@ def _record_stability(store: Store, specs: list[RunSpec], folder: Path, config: 
             store.update_metrics(s.run_id, {"stability": value})
 
 
-def results_frame(store: Store, corpus_key: str | None = None):
-    """The results table as a DataFrame: one row per run, parameters and metrics as columns;
-    ``scored_with`` names the scoring settings of a run's metrics (a digest, see
-    ``topics.rescoring``): only runs scored under the same settings compare."""
-    import pandas as pd
-
-    rows = []
-    for r in store.runs():
-        if corpus_key and r.corpus_key != corpus_key:
-            continue
-        rows.append({"run_id": r.run_id, **r.params, "status": r.status, **r.metrics,
-                     "train_s": r.train_s, "score_s": r.score_s, "error": r.error,
-                     "scored_with": fingerprint(r.scoring)})
-    return pd.DataFrame(rows)
-
-
 def _export_csv(store: Store, folder: Path, corpus_key: str) -> None:
     from topics.store import write_atomic
 
     write_atomic(folder / "results.csv", results_frame(store, corpus_key).to_csv(index=False))
-
-
-def best_runs(store: Store, corpus_key: str, measures: list[str],
-              scoring: dict[str, Any] | None = None) -> dict[str, tuple[str, float]]:
-    """The best completed run by each measure (coherence, diversity and, with labels, NMI:
-    higher is better) among the runs scored under ``scoring`` (when given)."""
-    frame = comparable_runs(results_frame(store, corpus_key), fingerprint(scoring))
-    best: dict[str, tuple[str, float]] = {}
-    if frame.empty:
-        return best
-    for measure in [*measures, "diversity", "nmi"]:
-        if measure in frame and frame[measure].notna().any():
-            row = frame.loc[frame[measure].idxmax()]
-            best[measure] = (row["run_id"], float(row[measure]))
-    return best
 
 
 def format_summary(summary: RunSummary) -> str:

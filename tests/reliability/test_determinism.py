@@ -19,14 +19,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from topics.engines import ENGINES, load_model
+from topics.engines import ENGINES, FIELD_ENGINES, load_model
 from topics.store import Store
 
 from ._cli import PROJECT, write_config
 
 #: Four word groups; a document mixes two of them (70/30), so the topics have structure.
 SYLLABLES = ("ka", "lo", "mi", "ru", "te", "zan", "vor", "pel", "dus", "nif")
-GRID = {"engine": list(ENGINES), "num_topics": 4, "passes": 2, "iterations": 30,
+#: Every engine that needs no document field (dmr and dtm have their own determinism tests
+#: in test_engines_families.py); nmf starts from a random point so that its seed matters.
+SEEDED = [e for e in ENGINES if e not in FIELD_ENGINES]
+GRID = {"engine": SEEDED, "num_topics": 4, "passes": 2, "iterations": 30, "init": "random",
         "seeds": [0, 7]}
 
 
@@ -89,7 +92,7 @@ def test_both_processes_name_the_same_runs(two_processes):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", SEEDED)
 def test_same_seed_gives_identical_matrices_in_another_process(two_processes, engine):
     a, b, _, _ = two_processes
     ids = sorted(run_id for run_id, run in a.items() if run["engine"] == engine)
@@ -97,7 +100,8 @@ def test_same_seed_gives_identical_matrices_in_another_process(two_processes, en
     for run_id in ids:
         ma, mb = a[run_id]["model"], b[run_id]["model"]
         assert ma.vocab == mb.vocab and ma.doc_ids == mb.doc_ids
-        assert ma.topic_word.shape == (GRID["num_topics"], len(ma.vocab))
+        k = GRID["num_topics"] if engine != "hdp" else ma.topic_word.shape[0]  # hdp: <= cap
+        assert ma.topic_word.shape == (k, len(ma.vocab)) and k <= GRID["num_topics"]
         assert np.array_equal(ma.topic_word, mb.topic_word), run_id
         assert np.array_equal(ma.doc_topic, mb.doc_topic), run_id
         assert a[run_id]["metrics"] == b[run_id]["metrics"], run_id

@@ -4,8 +4,9 @@ invocation finishes only what is missing.
 
 ``topics`` runs in a child process of its own session.  Kills hit the whole process group
 (the CLI and its pool workers, as a crash of the machine or ``kill -9 -PGID`` would) unless
-a test says otherwise, and are aimed by watching the experiment folder: a hidden staging
-folder (``.<name>...tmp...``) there means a write is in progress.  A full disk is simulated
+a test says otherwise, and are aimed with pause points (``topics.testhooks``, driven by
+``tests/_pauses.py``): the process stops at the named moment, e.g. with a model's hidden
+staging folder (``.<name>...tmp``) half written, and is killed there.  A full disk is simulated
 with ``RLIMIT_FSIZE`` in the child: a write past the limit fails with EFBIG (SIGXFSZ is
 ignored, as CPython does by default).
 """
@@ -27,7 +28,7 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from _cpu_limit import KILLED, cpu_limited_workers
+from _pauses import KILLED, Pauses
 from topics.config import load_config
 from topics.engines import load_model
 from topics.preprocess.cache import load_prepared
@@ -38,6 +39,7 @@ from ._cli import PROJECT, error_lines, write_config
 from .test_determinism import write_corpus
 
 KEY = re.compile(r"[0-9a-f]{24}")
+DOOMED = 25  # tomotopy sweeps of the runs whose worker a test kills as it starts training
 LIGHT = {"lemmatize": False, "no_above": 0.9}
 QUIET = {"ldavis": False, "report": False}
 SUMMARY = re.compile(r"runs: (\d+) in the grid, (\d+) already completed, (\d+) done now, "
@@ -52,11 +54,13 @@ def _file_size_limit(nbytes: int) -> Callable[[], None]:
     return limit
 
 
-def start(*args: str | Path, logs: Path) -> subprocess.Popen:
-    """``topics ARGS`` in a new session; stdout and stderr go to ``logs``.out/.err."""
+def start(*args: str | Path, logs: Path, pauses: Pauses) -> subprocess.Popen:
+    """``topics ARGS`` in a new session, stopping at ``pauses``' points; stdout and stderr
+    go to ``logs``.out/.err."""
     with open(logs.with_suffix(".out"), "w") as out, open(logs.with_suffix(".err"), "w") as err:
         return subprocess.Popen([sys.executable, "-m", "topics.cli", *map(str, args)],
-                                cwd=PROJECT, stdout=out, stderr=err, start_new_session=True)
+                                cwd=PROJECT, stdout=out, stderr=err, start_new_session=True,
+                                env=pauses.environ())
 
 
 def finish(*args: str | Path, limit: int | None = None) -> subprocess.CompletedProcess:
@@ -67,15 +71,14 @@ def finish(*args: str | Path, limit: int | None = None) -> subprocess.CompletedP
 
 
 def wait_until(proc: subprocess.Popen, condition: Callable[[], bool], *,
-               timeout: float = 300) -> bool:
-    """Poll ``condition`` every 2 ms: True once it holds, False if ``proc`` ended first."""
+               timeout: float = 600) -> None:
+    """Poll ``condition`` until it holds; fails if ``proc`` ends first.  For states that
+    last (a log line written), never for a moment that could pass unseen."""
     deadline = time.monotonic() + timeout
     while not condition():
-        if proc.poll() is not None:
-            return False
-        assert time.monotonic() < deadline, "the awaited moment never came"
-        time.sleep(0.002)
-    return True
+        assert proc.poll() is None, f"the process ended (exit {proc.returncode}) first"
+        assert time.monotonic() < deadline, "the awaited state never came"
+        time.sleep(0.01)
 
 
 def kill_group(proc: subprocess.Popen) -> bool:
@@ -178,55 +181,42 @@ def experiment(tmp_path: Path, *, n_docs: int = 200, **grid) -> tuple[Path, Path
 def test_sigkill_while_preprocessing_leaves_no_partial_cache_entry(tmp_path):
     config, out = experiment(tmp_path, n_docs=2000, num_topics=3, seeds=[0])
     cache = out / "cache"
-    moments = {  # name -> (condition for the kill, then wait s)
-        "preprocessing": (lambda log: "read 2000 documents" in log.read_text(), 0.2),
-        "writing the entry": (lambda log: staging(cache, "corpus/bow.mm"), 0.0),
-    }
-    seen, killed_writing = {}, 0
-    for moment, (condition, delay) in moments.items():
+    for moment in ("preprocessing", "writing the entry"):
         logs = tmp_path / moment.replace(" ", "_")
-        proc = start("preprocess", config, "--out", out, logs=logs)
-        reached = wait_until(proc, lambda: condition(logs.with_suffix(".err")))
-        time.sleep(delay)
-        if kill_group(proc) and reached and moment != "preprocessing":
-            killed_writing += 1
-        seen.update(cache_entries(cache))  # a killed write leaves no entry, or a whole one
-    assert killed_writing == 1, "the kill did not land while the cache entry was written"
+        # Either way the process cannot finish the entry: it is held before that.
+        pauses = Pauses(tmp_path / f"pauses-{logs.name}", "cache-entry-write")
+        proc = start("preprocess", config, "--out", out, logs=logs, pauses=pauses)
+        if moment == "preprocessing":  # once read: tokenising, or held before the entry
+            wait_until(proc, lambda: "read 2000 documents" in
+                       logs.with_suffix(".err").read_text())
+        else:  # held with the entry half written: corpus/bow.mm in its staging folder
+            pauses.wait(proc)
+            assert staging(cache, "corpus/bow.mm")
+        assert kill_group(proc), f"the kill did not end topics while {moment}"
+        assert cache_entries(cache) == {}  # a killed write leaves no entry a run would use
 
     result = finish("preprocess", config, "--out", out)
     assert result.returncode == 0, result.stderr[-3000:]
     final = cache_entries(cache)
     assert len(final) == 1 and len(next(iter(final.values()))) == 2000
-    for key, corpus in seen.items():
-        assert final[key] == corpus
-
-
-class StagingWatch:
-    """True once ``count`` new model staging folders (not left by an earlier kill) have
-    been seen."""
-
-    def __init__(self, models: Path, count: int):
-        self.models, self.count, self.old = models, count, set(staging(models))
-        self.names: set[str] = set()
-
-    def __call__(self) -> bool:
-        self.names.update(set(staging(self.models)) - self.old)
-        return len(self.names) >= self.count
 
 
 @pytest.mark.slow
 def test_sigkill_while_models_are_written_leaves_only_whole_models(tmp_path):
     config, out = experiment(tmp_path, num_topics=[3, 4, 5, 6], seeds=[0, 1, 2])
     load_corpus_for(load_config(config), out=out)  # the cache, made here to save time
-    landed = 0
-    for n, count in enumerate((1, 3)):  # two kills, each during some model's write
-        proc = start("run", config, "--out", out, logs=tmp_path / f"attempt{n}")
-        reached = wait_until(proc, StagingWatch(out / "models", count))
-        landed += kill_group(proc) and reached
+    for n, writes in enumerate((0, 2)):  # two kills: at the first write, then at the third
+        pauses = Pauses(tmp_path / f"pauses{n}", "model-write")
+        proc = start("run", config, "--out", out, logs=tmp_path / f"attempt{n}", pauses=pauses)
+        for _ in range(writes):  # these models are written whole
+            pauses.answer(pauses.wait(proc), kill=False)
+        held = pauses.wait(proc)  # this one is half written: matrices, no native model
+        assert held.details["folder"] in {str(out / "models" / name)
+                                          for name in staging(out / "models")}
+        assert kill_group(proc), "the kill did not end topics while a model was written"
         status = check_experiment(out)
         assert set(status.values()) <= {"done"}
-    assert landed >= 1, "no kill landed while a model was written"
-
+        assert len(status) <= writes
     result = finish("run", config, "--out", out)
     assert result.returncode == 0, result.stderr[-3000:]
     assert summary(result.stdout) == (12, len(status), 12 - len(status), 0)
@@ -238,17 +228,18 @@ def test_sigkill_while_models_are_written_leaves_only_whole_models(tmp_path):
 
 @pytest.mark.slow
 def test_sigkill_of_the_cli_alone_does_not_keep_the_experiment_locked(tmp_path):
-    config, out = experiment(tmp_path, num_topics=[3, 4, 5, 6], seeds=[0, 1, 2],
-                             iterations=300)
-    proc = start("run", config, "--out", out, logs=tmp_path / "first")
+    config, out = experiment(tmp_path, num_topics=[3, 4, 5, 6], seeds=[0, 1, 2])
+    pauses = Pauses(tmp_path / "pauses", "run-train")
+    proc = start("run", config, "--out", out, logs=tmp_path / "first", pauses=pauses)
     try:
-        assert wait_until(proc, lambda: workers(proc) and "run 1/" in
-                          (tmp_path / "first.err").read_text())
+        held = pauses.wait(proc)  # a worker holds a run, and the experiment's lock
+        assert held.pid in workers(proc)
         os.kill(proc.pid, signal.SIGKILL)  # the CLI only, as `kill -9 PID` does
         proc.wait(timeout=60)
-        deadline = time.monotonic() + 3  # time for orphaned workers to notice and exit
-        while processes(group=proc.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        deadline = time.monotonic() + 60  # a safety net: the kernel ends them at once
+        while processes(group=proc.pid):  # the orphaned workers (PR_SET_PDEATHSIG)
+            assert time.monotonic() < deadline, "the CLI's workers outlived it"
+            time.sleep(0.01)
         again = finish("run", config, "--out", out)
         assert again.returncode == 0, again.stderr[-2000:]
         assert not processes(group=proc.pid)
@@ -262,14 +253,16 @@ def test_sigkill_of_the_cli_alone_does_not_keep_the_experiment_locked(tmp_path):
 def test_a_worker_killed_from_outside_costs_no_run(tmp_path):
     """The out-of-memory killer takes a worker mid-grid: its run is retried and the grid
     completes, each run recorded once."""
-    config, out = experiment(tmp_path, num_topics=[3, 4], seeds=[0, 1, 2], iterations=200)
+    config, out = experiment(tmp_path, num_topics=[3, 4], seeds=[0, 1, 2])
     logs = tmp_path / "run"
-    proc = start("run", config, "--out", out, logs=logs)
+    pauses = Pauses(tmp_path / "pauses", "run-train")
+    proc = start("run", config, "--out", out, logs=logs, pauses=pauses)
     try:
-        assert wait_until(proc, lambda: "grid:" in logs.with_suffix(".err").read_text()
-                          and workers(proc))
-        os.kill(workers(proc)[0], signal.SIGKILL)
-        proc.wait(timeout=600)
+        victim = pauses.wait(proc)  # a worker about to train a run
+        assert victim.pid in workers(proc)
+        pauses.answer(victim, kill=True)
+        with pauses.serve():  # the rest, and the killed run's retry, go on
+            proc.wait(timeout=600)
     finally:
         kill_group(proc)
     stderr = logs.with_suffix(".err").read_text()
@@ -280,13 +273,15 @@ def test_a_worker_killed_from_outside_costs_no_run(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_run_that_kills_its_worker_fails_alone_on_every_attempt(tmp_path):
-    # 10**7 sweeps would train for many minutes: under a 1 s CPU limit per worker process
-    # (as a batch system sets) the kernel kills such a run's worker (SIGXCPU) every time.
+def test_a_run_that_kills_its_worker_fails_alone_on_every_attempt(tmp_path, monkeypatch):
+    # The worker of each run with DOOMED sweeps is killed (SIGKILL) as it starts training,
+    # every time: in the pool, alone, and again in the next invocation.
     config_path, out = experiment(tmp_path, n_docs=60, num_topics=3, seeds=[0, 1],
-                                  iterations=[20, 10**7])
+                                  iterations=[20, DOOMED])
     config = load_config(config_path)
-    with cpu_limited_workers(1):
+    pauses = Pauses(tmp_path / "pauses", "run-train")
+    pauses.apply(monkeypatch)
+    with pauses.serve(kill=lambda paused: paused.details["iterations"] == DOOMED):
         first = run_experiment(config, out=out)
         assert (first.total, first.done, first.failed) == (4, 2, 2)
         second = run_experiment(config, out=out)  # retries only the failed runs
@@ -296,7 +291,7 @@ def test_a_run_that_kills_its_worker_fails_alone_on_every_attempt(tmp_path):
         runs = store.runs()
     assert len(runs) == 4 and len({r.run_id for r in runs}) == 4
     for run in runs:
-        dead = run.params["iterations"] == 10**7
+        dead = run.params["iterations"] == DOOMED
         assert run.status == ("failed" if dead else "done")
         assert (run.error or "") == (KILLED if dead else "")
     check_experiment(out)

@@ -1,14 +1,17 @@
-"""``train`` and ``infer``: one interface over the gensim and tomotopy engines."""
+"""``train`` and ``infer``: one interface over every engine (gensim and tomotopy LDA,
+scikit-learn NMF, the tomotopy families HDP, CTM, PT, DMR and DTM)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from topics.engines import gensim_lda, tomotopy_lda
+from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
 from topics.engines.base import ModelOutput, corpus_counts
 from topics.engines.params import PRIOR_RANGE, check_int, resolve_params
+
+LDA_ENGINES = ("gensim", "tomotopy")
 from topics.errors import ConfigError
 
 
@@ -58,8 +61,9 @@ def _check_names(topic_names: Any, num_topics: int) -> tuple[str | None, ...] | 
 
 def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
           num_topics: int, seed: int, prior: Any = None,
-          topic_names: Sequence[str | None] | None = None, **params: Any) -> ModelOutput:
-    """Train one LDA model and return its :class:`ModelOutput`.
+          topic_names: Sequence[str | None] | None = None,
+          metadata: Sequence[Mapping] | None = None, **params: Any) -> ModelOutput:
+    """Train one model and return its :class:`ModelOutput`.
 
     ``corpus`` is a re-iterable of gensim bag-of-words lists over ``dictionary`` (a list or
     an ``MmCorpus``), ``doc_ids`` names its documents in order.  ``prior`` is an optional
@@ -69,7 +73,10 @@ def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
     resolved parameters record ``eta='prior'``.  ``params`` are the engine's parameters
     (see ``ENGINE_PARAMS``); anything unknown or invalid raises ConfigError naming it, and
     so does a trained matrix holding NaN or infinity (``params``, naming the engine and its
-    parameters): such a model is never returned.
+    parameters): such a model is never returned.  ``metadata`` (one mapping per document)
+    is what ``dmr`` (its ``covariate`` field) and ``dtm`` (``date``) read; a document
+    lacking the field raises InputError naming it.  Guided priors work with the LDA engines
+    (gensim, tomotopy) only.
     """
     resolved = resolve_params(engine=engine, num_topics=num_topics, seed=seed, **params)
     vocab = dictionary_vocab(dictionary)
@@ -81,29 +88,49 @@ def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
         raise ConfigError("doc_ids", f"has {len(doc_ids)} ids but the corpus has "
                                      f"{len(doc_lengths)} documents")
     if prior is not None:
+        if engine not in LDA_ENGINES:
+            raise ConfigError("prior", f"guided topics need engine gensim or tomotopy, "
+                                       f"not {engine!r}")
         resolved["eta"] = "prior"
+    extras: dict[str, np.ndarray] = {}
     if engine == "gensim":
         native, topic_word = gensim_lda.train(dictionary=dictionary, corpus=corpus,
                                               params=resolved, prior=prior)
         doc_topic = gensim_lda.doc_topics(native, corpus, seed=resolved["seed"],
                                           chunksize=resolved["chunksize"])
-    else:
+    elif engine == "tomotopy":
         native, topic_word, doc_topic = tomotopy_lda.train(vocab=vocab, corpus=corpus,
                                                            params=resolved, prior=prior)
+    elif engine == "nmf":
+        native, topic_word, doc_topic = sklearn_nmf.train(corpus=corpus, num_terms=len(vocab),
+                                                          params=resolved)
+    else:
+        native, topic_word, doc_topic, extras = tomotopy_families.train(
+            engine=engine, vocab=vocab, corpus=corpus, params=resolved, metadata=metadata)
+    if names is not None and len(names) != topic_word.shape[0]:
+        names = None  # hdp: the topics found are not the ones named
     check_finite(engine=engine, params=resolved, topic_word=topic_word, doc_topic=doc_topic)
     return ModelOutput(engine=engine, params=resolved, topic_word=topic_word,
                        doc_topic=doc_topic, vocab=vocab, doc_ids=doc_ids, topic_names=names,
                        term_frequency=term_frequency, doc_lengths=doc_lengths,
-                       native=native)
+                       native=native, extras=extras)
 
 
-def infer(output: ModelOutput, documents: Iterable, *,
-          iterations: int | None = None) -> np.ndarray:
+def engine_metrics(output: ModelOutput) -> dict[str, Any]:
+    """Metrics an engine adds to its run's row, e.g. ``k_found`` (the topics hdp found)."""
+    return tomotopy_families.engine_metrics(output.engine, output.extras)
+
+
+def infer(output: ModelOutput, documents: Iterable, *, iterations: int | None = None,
+          metadata: Sequence[Mapping] | None = None) -> np.ndarray:
     """D x K topic rows for new documents (bag-of-words over the training dictionary).
 
-    Repeatable: gensim infers with a random state seeded by the run's seed, tomotopy with
-    one thread and the model's seed.  ``iterations`` None uses the engine's own default
-    (gensim: the model's ``iterations``; tomotopy: 100 sampling sweeps).
+    Repeatable: gensim infers with a random state seeded by the run's seed, the tomotopy
+    engines with one thread and the model's seed, nmf fits W with H fixed (deterministic).
+    ``iterations`` None uses the engine's own default (gensim: the model's ``iterations``;
+    tomotopy: 100 sampling sweeps; nmf: the model's ``iterations``).  ``metadata`` (one
+    mapping per document) gives ``dmr`` each document's level (required) and ``dtm`` its
+    ``date`` (optional: without one a document is placed in the last time slice).
     """
     if output.native is None:
         raise ConfigError("output", "has no native model to infer with")
@@ -111,8 +138,20 @@ def infer(output: ModelOutput, documents: Iterable, *,
         iterations = check_int("iterations", iterations, low=1)
     documents = list(documents)
     corpus_counts(documents, len(output.vocab))  # raises InputError on a bad word id
+    if metadata is not None:
+        metadata = list(metadata)
+        if len(metadata) != len(documents):
+            raise ConfigError("metadata", f"has {len(metadata)} entries for "
+                                          f"{len(documents)} documents")
     if output.engine == "gensim":
         return gensim_lda.infer(output.native, documents, seed=output.params["seed"],
                                 iterations=iterations)
-    return tomotopy_lda.infer(output.native, documents, vocab=output.vocab,
-                              iterations=iterations)
+    if output.engine == "tomotopy":
+        return tomotopy_lda.infer(output.native, documents, vocab=output.vocab,
+                                  iterations=iterations)
+    if output.engine == "nmf":
+        return sklearn_nmf.infer(output.native, documents, iterations=iterations)
+    return tomotopy_families.infer(output.native, documents, engine=output.engine,
+                                   vocab=output.vocab, extras=output.extras,
+                                   params=output.params, metadata=metadata,
+                                   iterations=iterations)

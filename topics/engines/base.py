@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterable, Sequence
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -22,7 +23,10 @@ class ModelOutput:
     id, ``term_frequency`` (V,) and ``doc_lengths`` (D,) count the training corpus's tokens
     (what pyLDAvis needs).  ``topic_names`` is None for free topics and a K-tuple (names or
     None) for guided ones.  ``native`` is the engine's own model; it takes no part in
-    equality or repr.  The arrays are read-only.
+    equality or repr.  ``extras`` are the arrays a model family adds (name -> array: CTM's
+    topic ``correlations``, DMR's ``prevalence`` by level, DTM's ``slice_topic_word``, HDP's
+    kept ``topic_ids``; see :mod:`topics.engines.tomotopy_families`), saved with the model.
+    The arrays are read-only.
     """
 
     engine: str
@@ -35,12 +39,19 @@ class ModelOutput:
     term_frequency: np.ndarray
     doc_lengths: np.ndarray
     native: Any = field(default=None, compare=False, repr=False)
+    extras: Mapping[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in _ARRAYS:
             array = np.array(getattr(self, name), copy=True)
             array.setflags(write=False)
             object.__setattr__(self, name, array)
+        extras = {}
+        for name, value in dict(self.extras).items():
+            array = np.array(value, copy=True)
+            array.setflags(write=False)
+            extras[name] = array
+        object.__setattr__(self, "extras", MappingProxyType(extras))
 
     @property
     def num_topics(self) -> int:

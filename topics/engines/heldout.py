@@ -51,6 +51,9 @@ from topics.engines.tomotopy_lda import DEFAULT_INFER_ITERATIONS
 from topics.errors import ConfigError
 
 _CHUNK = 2000
+#: The engines with a held-out likelihood (nmf has none; the tomotopy families are not
+#: wired here).
+PERPLEXITY_ENGINES = ("gensim", "tomotopy")
 
 
 def held_out_bound(output: ModelOutput, documents: Iterable, *,
@@ -66,6 +69,9 @@ def held_out_bound(output: ModelOutput, documents: Iterable, *,
     engine object (loaded with ``native=False``).  See the module docstring for what the
     number is for each engine.
     """
+    if output.engine not in PERPLEXITY_ENGINES:
+        raise ConfigError("engine", f"{output.engine!r} has no held-out likelihood; "
+                                    f"perplexity needs one of {list(PERPLEXITY_ENGINES)}")
     if output.native is None:
         raise ConfigError("output", "has no native model to compute a held-out bound with")
     if iterations is not None:

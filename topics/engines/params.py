@@ -49,9 +49,12 @@ import numbers
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from topics.engines.params_families import FAMILY_PARAMS, resolve_family
 from topics.errors import ConfigError
 
-ENGINES = ("gensim", "tomotopy")
+ENGINES = ("gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm")
+#: Engines that read a document field, and the grid key naming it (None: the ``date``).
+FIELD_ENGINES: Mapping[str, str] = MappingProxyType({"dmr": "covariate", "dtm": "date"})
 
 ENGINE_PARAMS: Mapping[str, Mapping[str, Any]] = MappingProxyType({
     "gensim": MappingProxyType({
@@ -62,6 +65,8 @@ ENGINE_PARAMS: Mapping[str, Mapping[str, Any]] = MappingProxyType({
         "alpha": "auto", "eta": 0.01, "iterations": 1000, "optim_interval": None,
         "burn_in": 0, "workers": 1,
     }),
+    "nmf": MappingProxyType({"iterations": 400, "init": "nndsvda"}),
+    **FAMILY_PARAMS,
 })
 
 _ALPHA_WORDS = {"gensim": ("symmetric", "asymmetric", "auto"),
@@ -70,6 +75,7 @@ _ETA_WORDS = {"gensim": ("symmetric", "auto"), "tomotopy": ("symmetric",)}
 #: The numbers accepted for ``alpha`` and ``eta`` (and guided prior entries), both engines.
 PRIOR_RANGE = (1e-30, 1e30)
 _MAX_SEED = 2**32 - 1
+NMF_INITS = ("nndsvda", "nndsvd", "nndsvdar", "random")
 _MAX_TOPICS = 32767  # tomotopy's limit; gensim has none but K this large is a mistake
 
 
@@ -111,8 +117,9 @@ def resolve_params(*, engine: str, num_topics: int, seed: int,
     """Validate one run's options and return its resolved, JSON-able parameters.
 
     The result holds ``engine``, ``num_topics``, ``seed`` and every parameter of the engine
-    (defaults filled in for missing or ``None`` values, ``None`` defaults resolved).  Raises ConfigError naming the parameter for an
-    unknown engine or parameter, a bad value, or a combination the engine cannot do.
+    (defaults filled in for missing or ``None`` values, ``None`` defaults resolved).  Raises
+    ConfigError naming the parameter for an unknown engine or parameter, a bad value, or a
+    combination the engine cannot do.
     """
     check_engine(engine)
     num_topics = check_int("num_topics", num_topics, low=2, high=_MAX_TOPICS)
@@ -124,6 +131,12 @@ def resolve_params(*, engine: str, num_topics: int, seed: int,
                                     f"parameters are {sorted(defaults)}")
     merged = {**defaults, **{k: v for k, v in params.items() if v is not None}}
     out: dict[str, Any] = {"engine": engine, "num_topics": num_topics, "seed": seed}
+    if engine == "nmf":
+        return {**out, **_resolve_nmf(merged)}
+    if engine in FAMILY_PARAMS:
+        return {**out, **resolve_family(engine, {**merged, "num_topics": num_topics},
+                                        check_int=check_int,
+                                        check_number=_check_number)}
     out["alpha"] = _check_prior("alpha", merged["alpha"], engine, _ALPHA_WORDS[engine])
     out["eta"] = _check_prior("eta", merged["eta"], engine, _ETA_WORDS[engine])
     out["iterations"] = check_int("iterations", merged["iterations"], low=1)
@@ -153,6 +166,25 @@ def _resolve_tomotopy(merged: dict[str, Any], out: dict[str, Any]) -> dict[str, 
                                             "alpha optimisation off), got 0")
     return {"optim_interval": interval,
             "burn_in": check_int("burn_in", merged["burn_in"], low=0)}
+
+
+def _resolve_nmf(merged: dict[str, Any]) -> dict[str, Any]:
+    if merged["init"] not in NMF_INITS:
+        raise ConfigError("init", f"must be one of {list(NMF_INITS)} for engine 'nmf', "
+                                  f"got {merged['init']!r}")
+    return {"iterations": check_int("iterations", merged["iterations"], low=1),
+            "init": merged["init"]}
+
+
+def _check_number(name: str, value: Any, engine: str) -> float:
+    """A number in PRIOR_RANGE (the tomotopy families take numbers only, no named priors)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ConfigError(name, f"must be a number for engine {engine!r}, got {value!r}")
+    low, high = PRIOR_RANGE
+    if not low <= value <= high:  # NaN fails too
+        raise ConfigError(name, f"must be a number between {low:g} and {high:g} (engine "
+                                f"{engine!r} computes in float32), got {value!r}")
+    return float(value)
 
 
 def alpha_vector(alpha: str | float, num_topics: int) -> list[float]:

@@ -1,9 +1,11 @@
 """Save a :class:`ModelOutput` to a folder and read it back.
 
 A model folder holds ``output.json`` (engine, parameters, vocabulary, document ids, topic
-names, format version), one ``.npy`` file per matrix, and the engine's native model under
-``native/``.  The folder is written under a temporary name beside it and then renamed into
-place, so a reader never sees half a model; an existing folder is replaced.
+names, format version), one ``.npy`` file per matrix (and ``extra.<name>.npy`` per array a
+model family adds), and the engine's native model under ``native/`` (nmf: its components,
+idf weights and options as ``.npy``/JSON, no pickle).  The folder is written under a
+temporary name beside it and then renamed into place, so a reader never sees half a model;
+an existing folder is replaced.
 """
 
 from __future__ import annotations
@@ -14,14 +16,20 @@ from pathlib import Path
 
 import numpy as np
 
+from topics import testhooks
 from topics.atomic import atomic_folder
-from topics.engines import gensim_lda, tomotopy_lda
+from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
 from topics.engines.base import ModelOutput
 from topics.errors import StoreError
 
 FORMAT = 1
 _ARRAYS = ("topic_word", "doc_topic", "term_frequency", "doc_lengths")
-_NATIVE = {"gensim": gensim_lda, "tomotopy": tomotopy_lda}
+_NATIVE = {"gensim": (gensim_lda.save, gensim_lda.load),
+           "tomotopy": (tomotopy_lda.save, tomotopy_lda.load),
+           "nmf": (sklearn_nmf.save, sklearn_nmf.load),
+           **{engine: (tomotopy_families.save, tomotopy_families.loader(engine))
+              for engine in tomotopy_families.CLASSES}}
+_EXTRA = "extra."  # extras are saved as extra.<name>.npy
 
 
 def save_model(output: ModelOutput, folder: str | os.PathLike) -> Path:
@@ -42,9 +50,12 @@ def _write(output: ModelOutput, folder: Path) -> None:
     (folder / "output.json").write_text(json.dumps(meta), encoding="utf-8")
     for name in _ARRAYS:
         np.save(folder / f"{name}.npy", getattr(output, name), allow_pickle=False)
+    for name, array in output.extras.items():
+        np.save(folder / f"{_EXTRA}{name}.npy", array, allow_pickle=False)
+    testhooks.pause("model-write", folder=folder)
     if output.native is not None:
         (folder / "native").mkdir()
-        _NATIVE[output.engine].save(output.native, folder / "native")
+        _NATIVE[output.engine][0](output.native, folder / "native")
 
 
 def load_model(folder: str | os.PathLike, *, native: bool = True) -> ModelOutput:
@@ -55,6 +66,8 @@ def load_model(folder: str | os.PathLike, *, native: bool = True) -> ModelOutput
         meta = json.loads((folder / "output.json").read_text(encoding="utf-8"))
         arrays = {name: np.load(folder / f"{name}.npy", allow_pickle=False)
                   for name in _ARRAYS}
+        extras = {path.name[len(_EXTRA):-len(".npy")]: np.load(path, allow_pickle=False)
+                  for path in sorted(folder.glob(f"{_EXTRA}*.npy"))}
     except (OSError, ValueError) as err:
         raise StoreError(f"{folder}: not a readable model folder ({err})") from err
     if meta.get("format") != FORMAT or meta.get("engine") not in _NATIVE:
@@ -63,14 +76,14 @@ def load_model(folder: str | os.PathLike, *, native: bool = True) -> ModelOutput
     model = None
     if native and (folder / "native").is_dir():
         try:
-            model = _NATIVE[meta["engine"]].load(folder / "native")
+            model = _NATIVE[meta["engine"]][1](folder / "native")
         except Exception as err:  # noqa: BLE001 - any engine failure means a damaged file
             raise StoreError(f"{folder}: cannot load the native model ({err})") from err
     names = meta["topic_names"]
     return ModelOutput(engine=meta["engine"], params=meta["params"], vocab=tuple(meta["vocab"]),
                        doc_ids=tuple(meta["doc_ids"]),
                        topic_names=None if names is None else tuple(names),
-                       native=model, **arrays)
+                       native=model, extras=extras, **arrays)
 
 
 def check_model_files(folder: str | os.PathLike) -> None:
@@ -93,4 +106,3 @@ def check_model_files(folder: str | os.PathLike) -> None:
                 raise ValueError("objects, or not the size its header says")
         except (OSError, ValueError) as err:
             raise StoreError(f"{path}: damaged or unreadable ({err})") from None
-

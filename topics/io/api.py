@@ -30,11 +30,13 @@ EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": 
 
 def detect_format(path: str | os.PathLike) -> str:
     """The reader ``format="auto"`` picks: "txt" for a folder (or "octis" for a folder
-    holding ``corpus.tsv`` and no ``.txt`` file), else by extension (``.csv``, ``.jsonl``
-    or ``.ndjson``, ``.parquet`` or ``.pq``, ``.tsv`` = OCTIS)."""
+    holding ``corpus.tsv`` and no ``.txt`` file but OCTIS's own ``vocabulary.txt``), else by
+    extension (``.csv``, ``.jsonl`` or ``.ndjson``, ``.parquet`` or ``.pq``, ``.tsv`` =
+    OCTIS)."""
     path = Path(path)
     if path.is_dir():
-        if (path / "corpus.tsv").is_file() and not any(path.glob("*.txt")):
+        texts = (p.name for p in path.glob("*.txt"))
+        if (path / "corpus.tsv").is_file() and all(name == "vocabulary.txt" for name in texts):
             return "octis"
         return "txt"
     found = EXTENSIONS.get(path.suffix.lower())

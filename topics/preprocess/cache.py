@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from topics import testhooks
 from topics.atomic import atomic_folder
 from topics.corpus import (Corpus, TokenLines, build_corpus, corpus_hash, load_corpus,
                            write_corpus_files)
@@ -143,6 +144,7 @@ def _build_entry(documents: list[Document], opts: PreprocessOptions, stopwords, 
     with atomic_folder(entry) as staged:
         (staged / "corpus").mkdir()
         corpus = _build(documents, opts, stopwords, staged / "corpus", **build_args)
+        testhooks.pause("cache-entry-write")
         save_preprocessor(corpus.preprocessor, staged / "preprocessor")
     logger.info("preprocessed corpus saved to %s", entry)
     return replace(load_corpus(entry / "corpus"), preprocessor=corpus.preprocessor)

@@ -1,4 +1,19 @@
-"""Held-out perplexity from the log-likelihood (bound) an engine computed on a test split."""
+"""Held-out perplexity, ``exp(-log_likelihood / num_tokens)``, natural logarithms.
+
+What ``topics run`` feeds it (:func:`topics.engines.heldout.held_out_bound`), per engine:
+
+* gensim: the sum over the held-out documents of their variational lower bounds on
+  ``log p(w_d)``, the document terms of ``LdaModel.bound`` (``bound(docs) - bound([])``).
+  It leaves out the topic-word term ``E_q[log p(beta | eta)] - E_q[log q(beta)]``, which
+  ``bound`` adds once per call and so ``LdaModel.log_perplexity`` divides among the test
+  tokens: that term belongs to the model, not to the test documents, and would make the
+  value depend on the test set's size.  The perplexity here is therefore lower than
+  ``exp(-log_perplexity(test))``, and not the value gensim logs (``2 ** -bound``).
+* tomotopy: the sum of single Gibbs-sampled joint log-likelihoods ``log p(w_d, z_d)``
+  (``infer(..., together=False)``), over the words the trained model knows.
+
+The two engines' values are different quantities: compare runs of the same engine.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +26,9 @@ def perplexity(*, per_word_bound: float | None = None, log_likelihood: float | N
                num_tokens: int | None = None) -> float:
     """``exp(-per_word_bound)``, or ``exp(-log_likelihood / num_tokens)``.
 
-    Give either the per-word bound (gensim's ``LdaModel.log_perplexity(test_corpus)``,
-    tomotopy's ``ll_per_word``) or a total log-likelihood bound and the number of test
-    tokens.  Natural logarithms throughout; note that gensim's own log line reports
-    ``2 ** -bound``, which is not the perplexity of its natural-log bound.
+    Give either a per-word log-likelihood (bound) or a total one and the number of test
+    tokens (what ``held_out_bound`` returns; see the module docstring for what it is per
+    engine).  Natural logarithms throughout.
     """
     if (per_word_bound is None) == (log_likelihood is None):
         raise ConfigError("per_word_bound", "give either per_word_bound, or log_likelihood "

@@ -3,6 +3,8 @@ and offline pyLDAvis pages. Figures are drawn on their own Agg canvas, never thr
 
 from topics.viz.by_field import theme_by_field
 from topics.viz.coherence import coherence_vs_k
+from topics.viz.effect_dots import theme_effect_dots
+from topics.viz.effect_trend import theme_effect_trend
 from topics.viz.heatmap import doc_theme_heatmap
 from topics.viz.ldavis import js_mds, ldavis_page
 from topics.viz.over_time import theme_over_time
@@ -18,6 +20,8 @@ __all__ = [
     "match_topics",
     "save_figure",
     "theme_by_field",
+    "theme_effect_dots",
+    "theme_effect_trend",
     "theme_over_time",
     "topic_similarity",
     "topic_similarity_matrix",

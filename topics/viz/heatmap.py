@@ -8,6 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from topics.errors import ConfigError
 
 from topics.viz._common import aligned, check_positive_int, check_scores, new_figure, shorten
 
@@ -23,6 +26,9 @@ def doc_theme_heatmap(
     annotate: bool | None = None,
     title: str = "Theme scores per document",
     cmap: str = "viridis",
+    center: float | None = None,
+    marked: Any = None,
+    marked_label: str = "hatched: no evidence either way",
 ) -> Figure:
     """Heatmap of ``scores`` (rows: documents, columns: themes).
 
@@ -31,7 +37,10 @@ def doc_theme_heatmap(
     longer than ``max_label_chars`` are cut at a word boundary. Beyond ``max_labelled_rows``
     rows the row labels are left out (they could not be read) and the axis says how many
     documents there are. ``annotate`` writes each value in its cell (default: when the table
-    is small enough for the numbers to fit).
+    is small enough for the numbers to fit). ``center`` (e.g. 1.0 for lifts) centres a
+    diverging colour scale on that value (red above, blue below). ``marked``: a boolean
+    DataFrame like ``scores`` (or array); its True cells are hatched and ``marked_label`` says
+    what that means (e.g. a pooled interval containing the neutral value).
     """
     values = check_scores(scores)
     max_label_chars = check_positive_int(max_label_chars, "max_label_chars", minimum=4)
@@ -47,7 +56,17 @@ def doc_theme_heatmap(
     height = min(2.4 + (0.3 * n_docs if show_rows else 6.0), 30.0)
     fig = new_figure(width, height)
     ax = fig.add_subplot()
-    image = ax.imshow(values.to_numpy(), aspect="auto", cmap=cmap, interpolation="nearest")
+    norm = None
+    if center is not None:
+        from matplotlib.colors import TwoSlopeNorm
+
+        low, high = float(values.to_numpy().min()), float(values.to_numpy().max())
+        norm = TwoSlopeNorm(vcenter=center, vmin=min(low, center - 1e-6),
+                            vmax=max(high, center + 1e-6))
+        cmap = "RdBu_r" if cmap == "viridis" else cmap
+    image = ax.imshow(values.to_numpy(), aspect="auto", cmap=cmap, interpolation="nearest",
+                      norm=norm)
+    hatched = _marked(marked, values)
     ax.set_xticks(np.arange(n_themes), [shorten(c, 24) for c in values.columns],
                   rotation=35 if n_themes > 3 else 0, ha="right" if n_themes > 3 else "center")
     if show_rows:
@@ -56,10 +75,13 @@ def doc_theme_heatmap(
     else:
         ax.set_yticks([])
         ax.set_ylabel(f"documents (n={n_docs}, labels omitted)")
-    ax.set_xlabel("theme")
+    ax.set_xlabel("theme" + (f" ({marked_label})" if hatched.any() else ""))
+    for r, c in zip(*np.nonzero(hatched)):
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, hatch="///",
+                               edgecolor="#555555", linewidth=0))
     ax.set_title(title)
     if annotate:
-        _annotate(ax, values.to_numpy(), image)
+        _annotate(ax, values.to_numpy(), image, dark_low=center is None)
     fig.colorbar(image, ax=ax, label="score", shrink=0.9 if n_docs <= 20 else 0.5)
     return fig
 
@@ -75,9 +97,21 @@ def _row_labels(index: pd.Index, labels: Any, max_chars: int) -> list[str]:
     return out
 
 
-def _annotate(ax, matrix: np.ndarray, image) -> None:
+def _marked(marked: Any, values: pd.DataFrame) -> np.ndarray:
+    if marked is None:
+        return np.zeros(values.shape, dtype=bool)
+    if isinstance(marked, pd.DataFrame):
+        marked = marked.reindex(index=values.index, columns=values.columns).fillna(False)
+    mask = np.asarray(marked, dtype=bool)
+    if mask.shape != values.shape:
+        raise ConfigError("marked", f"expected shape {values.shape}, got {mask.shape}")
+    return mask
+
+
+def _annotate(ax, matrix: np.ndarray, image, *, dark_low: bool = True) -> None:
     norm = image.norm
     for (r, c), value in np.ndenumerate(matrix):
-        dark = norm(value) < 0.6
+        level = norm(value)
+        dark = level < 0.6 if dark_low else abs(level - 0.5) > 0.3
         ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=8,
                 color="white" if dark else "black")

@@ -1,0 +1,1 @@
+"""The HTML templates of ``report.html`` (package data, read by :mod:`topics.report`)."""
