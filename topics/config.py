@@ -169,6 +169,12 @@ OUTPUT_FIELDS = {
                  "(default: runs/<name> in the current folder)"),
     "ldavis": Field(boolean, True, "write one pyLDAvis page per run"),
     "report": Field(boolean, True, "write report.html at the end of the run"),
+    "period": Field(choice("auto", "day", "week", "month", "quarter", "year", "decade"), "auto",
+                    "periods of the report's themes-over-time figure (auto: by the span of "
+                    "the dates; over 80 years: decades)"),
+    "by_fields": Field(list_of(text), ["source", "label"],
+                       "metadata fields the report shows theme shares by, one figure each "
+                       "(fields the documents lack are skipped)"),
 }
 
 SECTIONS: dict[str, dict[str, Field]] = {

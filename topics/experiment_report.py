@@ -30,6 +30,7 @@ from topics import experiment_report_themes as rt
 from topics import themes as th
 from topics.experiment import Experiment, load_experiment
 from topics.grid import run_label
+from topics.results import comparable_runs
 from topics.report import write_report
 from topics.report_families import family_figures
 from topics.viz import coherence_vs_k, save_figure, topic_similarity, topic_top_words
@@ -49,7 +50,7 @@ def build_report(folder: Path) -> Path:
     """(Re)write ``folder/report.html`` and the figures under ``folder/figures``; its path."""
     exp = load_experiment(folder)
     results = exp.results
-    done = completed(results)
+    done = comparable_runs(results, exp.scored_with)  # scored under the same settings
     measures = list(exp.config["scoring"]["measures"] or [PRIMARY])
     measure = primary_measure(done, measures)
     best = best_run(done, measure)
@@ -235,10 +236,19 @@ def theme_section(exp: Experiment, run_id: str | None):
     return table, rt.theme_evidence_tables(exp, run_id, summary, _snippets(exp))
 
 
-def period(dates: pd.Series) -> str:
-    """A period alias giving a readable number of periods for the dates' span."""
+#: ``output.period`` names -> the period alias of :func:`topics.viz.theme_over_time`
+PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y", "decade": "decade"}
+LABELS = {alias: name for name, alias in PERIODS.items()}
+
+
+def period(dates: pd.Series, chosen: str = "auto") -> str:
+    """The period alias of ``chosen`` (``output.period``); for ``auto``, one giving a readable
+    number of periods for the dates' span (decades beyond 80 years)."""
+    if chosen != "auto":
+        return PERIODS[chosen]
     span = (dates.max() - dates.min()).days
-    return "W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365 else "Y"
+    return ("W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365
+            else "Y" if span <= 80 * 365 else "decade")
 
 
 def _snippets(exp: Experiment) -> dict | None:
