@@ -130,7 +130,7 @@ class Experiment:
         from topics.engines import load_model
 
         if run_id not in self._models:
-            self._models[run_id] = load_model(self._run_dir(run_id))
+            self._models[run_id] = self._named(run_id, load_model(self._run_dir(run_id)))
         return self._models[run_id]
 
     def output(self, run_id: str):
@@ -141,8 +141,39 @@ class Experiment:
         if run_id in self._models:
             return self._models[run_id]
         if run_id not in self._outputs:
-            self._outputs[run_id] = load_model(self._run_dir(run_id), native=False)
+            self._outputs[run_id] = self._named(
+                run_id, load_model(self._run_dir(run_id), native=False))
         return self._outputs[run_id]
+
+    # ------------------------------------------------------------------ names
+    def _named(self, run_id: str, out):
+        """``out`` with ``topic_names`` set to :meth:`topic_names` (what every table, figure
+        and page built from it shows)."""
+        import dataclasses
+
+        from topics.experiment_names import auto_labels, display_names, user_names
+
+        names = display_names(out.num_topics, user=user_names(self.folder).get(run_id),
+                              guided=out.topic_names, auto=auto_labels(self._run_dir(run_id)))
+        return dataclasses.replace(out, topic_names=names if any(names) else None)
+
+    def topic_names(self, run_id: str) -> list[str | None]:
+        """Each topic's name: the one given with :meth:`name_topics`, else the guided theme
+        it was anchored to, else its automatic label (``models/<run>/labels.json``)."""
+        out = self.output(run_id)
+        return list(out.topic_names or (None,) * out.num_topics)
+
+    def name_topics(self, run_id: str, names: dict[int, str | None]) -> list[str | None]:
+        """Give topics of a run names (``{3: "trade"}``; None removes a name), kept in the
+        experiment folder (``topic_names.json``); tables and figures from this object show
+        them at once, the pyLDAvis pages and report.html after ``topics report``.  Returns
+        the run's names after the change."""
+        from topics.experiment_names import name_topics
+
+        name_topics(self.folder, run_id, names, num_topics=self.output(run_id).num_topics)
+        self._outputs.pop(run_id, None)
+        self._models.pop(run_id, None)
+        return self.topic_names(run_id)
 
     def topics(self, run_id: str, topn: int | None = None) -> pd.DataFrame:
         """Top words per topic, ranked as the config's ``topwords`` says; ``weight`` is
