@@ -155,6 +155,10 @@ RUNNER_FIELDS = {
     "executor": Field(choice("local", "dask"), "local", "process pool here, or a Dask cluster"),
     "n_jobs": Field(optional(integer(1)), None, "parallel runs (default: number of cores)"),
     "address": Field(optional(text), None, "dask scheduler tcp://host:port (default: LocalCluster)"),
+    "shared_disk": Field(choice("auto", True, False), "auto",
+                         "dask: workers read and write the experiment folder (true), or get the "
+                         "corpus shipped and send runs back (false); auto: true for a "
+                         "LocalCluster, else whether every worker reads a probe file there"),
 }
 
 OUTPUT_FIELDS = {

@@ -198,5 +198,5 @@ def _is_time(field: str, values: pd.Series) -> bool:
         return True
     if present.empty or pd.api.types.is_numeric_dtype(present):
         return False
-    parsed = pd.to_datetime(present.astype("string"), errors="coerce", format="mixed")
+    parsed = pd.to_datetime(present.astype("string"), errors="coerce", format="ISO8601")
     return bool(parsed.notna().all())

@@ -2,10 +2,10 @@
 
 Every list-valued field under ``grid:`` is an axis; the grid is the cartesian product of the
 axes (in sorted key order) times the ``seeds``, in an order that does not depend on the
-order of the values in the config (an axis may mix named priors and numbers).  Parameters an engine does not use are left
-out of its runs (a ``passes`` axis does not multiply tomotopy runs), and each run's id is a
-hash of its resolved parameters and the corpus key (and, for guided runs, of the themes that
-anchor them): the same config names the same runs.
+order of the values in the config (an axis may mix named priors and numbers).  Parameters
+an engine does not use are left out of its runs (a ``passes`` axis does not multiply
+tomotopy runs), and each run's id is a hash of its resolved parameters and the corpus key
+(and, for guided runs, of the themes that anchor them): the same config names the same runs.
 """
 
 from __future__ import annotations

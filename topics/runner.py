@@ -1,4 +1,4 @@
-"""Execute a grid of runs on a local process pool or a Dask cluster, and record each one.
+"""Execute a grid of runs on a local process pool (Dask clusters: ``topics.runner_dask``).
 
 Each worker opens the preprocessed corpus from the experiment's cache folder (gensim's
 dictionary and Matrix Market files), trains one model, saves it, writes its pyLDAvis page and
@@ -50,7 +50,8 @@ class RunTask:
 
 @dataclass(frozen=True)
 class RunResult:
-    """What a worker sends back: status, timings and top words (never the model itself)."""
+    """What a worker sends back: status, timings and top words; the model itself only as the
+    ``files`` of a run shipped from a worker without the experiment folder."""
 
     run_id: str
     status: str
@@ -63,6 +64,7 @@ class RunResult:
     diversity_words: tuple[tuple[str, ...], ...] = ()
     host: str = ""
     extra: tuple[tuple[str, Any], ...] = ()  # engine-side metrics, e.g. log-likelihood
+    files: tuple[tuple[str, bytes], ...] = ()  # shipped runs (no shared disk): path, bytes
 
 
 @functools.lru_cache(maxsize=2)
@@ -290,54 +292,11 @@ def _exit_reason(code: int | None) -> str:
     return f"exit code {code}"
 
 
-def iter_dask(tasks: list[RunTask], *, address: str | None, n_jobs: int) -> Iterator[RunResult]:
-    """Run tasks on a Dask distributed cluster: ``address`` or a LocalCluster on 127.0.0.1.
-
-    Workers must see the experiment folder at the same path (a shared file system).  A run
-    whose task fails on the cluster (e.g. ``KilledWorker``: it took its workers down each
-    time Dask retried it) is recorded as failed with Dask's error.
-    """
-    from distributed import Client, LocalCluster, as_completed as dask_completed
-
-    cluster = None
-    if address is None:
-        cluster = LocalCluster(n_workers=max(1, min(n_jobs, len(tasks))), threads_per_worker=1,
-                               processes=True, host="127.0.0.1", dashboard_address=None)
-    try:
-        with Client(address or cluster) as client:
-            futures = {client.submit(run_one, t, key=f"run-{t.spec.run_id}", pure=False): t
-                       for t in tasks}
-            for future in dask_completed(list(futures)):
-                task = futures.pop(future)
-                try:
-                    result = future.result()
-                except Exception as err:  # noqa: BLE001 - a lost run is data, not a crash
-                    result = _dask_failure(task, err)
-                # Release the finished task, so a worker dying later does not make Dask
-                # recompute it (a rerun would overwrite a run already recorded).
-                future.release()
-                yield result
-    finally:
-        if cluster is not None:
-            cluster.close()
-
-
-def _dask_failure(task: RunTask, err: Exception) -> RunResult:
-    now = time.time()
-    message = f"dask: {type(err).__name__}: {err}".splitlines()[0][:500]
-    return RunResult(task.spec.run_id, "failed", message, now, now, None, None)
-
-
-def execute(tasks: list[RunTask], *, executor: str = "local", n_jobs: int | None = None,
-            address: str | None = None) -> Iterator[RunResult]:
-    """Yield a result per task as runs finish, in completion order.
-
-    ``executor`` is ``local`` (a process pool of ``n_jobs`` workers, default: the number of
-    cores; every run trains in a worker, also with ``n_jobs=1``) or ``dask``.
-    """
+def execute(tasks: list[RunTask], *, n_jobs: int | None = None) -> Iterator[RunResult]:
+    """Yield a result per task as runs finish, in completion order, from a local process
+    pool of ``n_jobs`` workers (default: the number of cores; every run trains in a worker,
+    also with ``n_jobs=1``).  Dask clusters: :func:`topics.runner_dask.iter_dask`."""
     n_jobs = n_jobs or os.cpu_count() or 1
     if not tasks:
         return iter(())
-    if executor == "dask":
-        return iter_dask(tasks, address=address, n_jobs=n_jobs)
     return iter_local(tasks, n_jobs)

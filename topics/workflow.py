@@ -8,6 +8,7 @@ module that owns it; this module only puts them in order and keeps the bookkeepi
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,8 +212,7 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
     # the workers finish together instead of one training the biggest model alone at the end.
     todo = sorted(todo, key=lambda s: -s.num_topics)
     tasks = _tasks(todo, corpus, folder, config, _resolved_theme_ids(config, corpus))
-    results = execute(tasks, executor=config.runner["executor"], n_jobs=config.runner["n_jobs"],
-                      address=config.runner["address"])
+    results = _execute(tasks, config)
     for result in _progress(results, total=len(todo), enabled=progress):
         _record(store, by_id[result.run_id], result, scorer, config, folder, corpus)
         _export_csv(store, folder, specs[0].corpus_key)
@@ -223,6 +223,16 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
             summary.errors.append((result.run_id, result.error or ""))
             log.warning("run %s failed: %s", result.run_id, result.error)
     return summary
+
+
+def _execute(tasks: list[RunTask], config: Config) -> Iterator[RunResult]:
+    runner = config.runner
+    if runner["executor"] != "dask" or not tasks:
+        return execute(tasks, n_jobs=runner["n_jobs"])
+    from topics.runner_dask import iter_dask
+
+    return iter_dask(tasks, address=runner["address"], shared_disk=runner["shared_disk"],
+                     n_jobs=runner["n_jobs"] or os.cpu_count() or 1)
 
 
 def _progress(results: Iterable[RunResult], *, total: int, enabled: bool) -> Iterator[RunResult]:

@@ -237,9 +237,12 @@ def test_over_time_reads_stored_dates_as_iso_only():
     assert periods[["b", "c", "e"]].isna().all()
 
 
-def test_report_dates_are_read_as_iso_only():
-    from topics.experiment_report import _dates
+def test_theme_effects_read_stored_dates_as_iso_only():
+    from topics.experiment_themes import _is_time
+    from topics.themes.effects import decimal_years
 
-    meta = pd.DataFrame({"date": ["2022-04-12", "1-04-12", "2021-01-05"]})
-    dates = _dates(meta)
-    assert str(dates[0].date()) == "2022-04-12" and pd.isna(dates[1])
+    years = decimal_years(pd.Series(["2022-01-01", "1-04-12", "12 Apr", "2021"]))
+    assert years[0] == 2022.0 and years[3] == 2021.0
+    assert years[[1, 2]].isna().all()  # not 2012-01-04, not year 1
+    assert not _is_time("published", pd.Series(["1-04-12", "2-05-12"]))
+    assert _is_time("published", pd.Series(["2022-04-12", "2021-05-12"]))

@@ -60,9 +60,10 @@ def categorical_design(values: pd.Series) -> Design:
 
 
 def decimal_years(dates: pd.Series) -> pd.Series:
-    """Dates (or bare years) as decimal years; unreadable values are NaN."""
+    """Dates (ISO 8601, as the readers store them; or bare years) as decimal years; anything
+    else ("1-04-12", "12 Apr") is NaN, never guessed."""
     years = pd.to_numeric(dates, errors="coerce")
-    parsed = pd.to_datetime(dates.astype("string"), errors="coerce", format="mixed", utc=True)
+    parsed = pd.to_datetime(dates.astype("string"), errors="coerce", format="ISO8601", utc=True)
     frac = parsed.dt.year + (parsed.dt.day_of_year - 1) / 365.25
     bare = years.notna() & years.between(1, 9999) & (years % 1 == 0)
     return pd.Series(np.where(bare, years, frac), index=dates.index, dtype=float)

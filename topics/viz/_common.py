@@ -1,4 +1,5 @@
-"""Helpers shared by the figure modules: a pyplot-free Agg figure, label shortening, checks.
+"""Helpers shared by the figure modules: a pyplot-free Agg figure, plain (never math) text,
+label shortening, checks.
 
 Figures are built with ``matplotlib.figure.Figure`` and an explicit Agg canvas, never with
 ``pyplot``: no global figure registry, no backend switch, nothing happens at import time.
@@ -6,13 +7,16 @@ Figures are built with ``matplotlib.figure.Figure`` and an explicit Agg canvas, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import LogFormatter, ScalarFormatter
 
 from topics.errors import ConfigError
 
@@ -23,6 +27,38 @@ PALETTE = (
     "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
     "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
 )
+
+
+def plain_text(fig: Figure) -> Figure:
+    """Draw every text the figure got from its caller (titles, axis labels, tick labels set
+    from names, legends, annotations, colorbar labels) as the plain string it is: no
+    mathtext (a ``$`` in "Oil at $50 as dollar hits $1.30" or a theme named ``$\\frac{$``
+    would be parsed as math, drawn in italics or fail the whole figure) and no TeX.
+    ``get_text()`` stays the input.  Tick labels that matplotlib writes itself from numbers
+    (its scalar and log formatters, offsets such as 1e-5) keep their math, which is theirs;
+    tick labels given as names (``set_xticks(positions, names)``) are plain."""
+    texts = fig.findobj(Text)  # first: listing an axis' children makes its ticks
+    numeric: set[int] = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            numeric.add(id(axis.offsetText))
+            for formatter, ticks in ((axis.get_major_formatter(), axis.majorTicks),
+                                     (axis.get_minor_formatter(), axis.minorTicks)):
+                if isinstance(formatter, (ScalarFormatter, LogFormatter)):
+                    numeric.update(id(t) for tick in ticks for t in (tick.label1, tick.label2))
+    for text in texts:
+        if id(text) not in numeric:
+            text.set_usetex(False)
+            text.set_parse_math(False)
+    return fig
+
+
+def plain_figure(draw: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Decorator of the figure functions: the returned figure goes through :func:`plain_text`."""
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        return plain_text(draw(*args, **kwargs))
+    return wrapper
 
 
 def new_figure(width: float, height: float) -> Figure:

@@ -7,11 +7,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from topics.errors import ConfigError
-from topics.viz._common import colour, new_figure
+from topics.viz._common import colour, new_figure, plain_figure
 
 REQUIRED = ("engine", "num_topics", "seed")
 
 
+@plain_figure
 def coherence_vs_k(
     results: pd.DataFrame,
     measure: str = "c_npmi",

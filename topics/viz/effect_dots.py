@@ -9,12 +9,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from topics.errors import ConfigError
-from topics.viz._common import colour, new_figure, shorten
+from topics.viz._common import colour, new_figure, plain_figure, shorten
 
 FLOOR = 0.05  # lifts below are drawn at the floor (a log axis has no 0)
 COLUMNS = ("theme", "level", "estimate", "low", "high")
 
 
+@plain_figure
 def theme_effect_dots(effects: pd.DataFrame, field_name: str, *, title: str | None = None,
                       note: str | None = None) -> Figure:
     """Dot-and-whisker plot of ``effects`` (``Experiment.theme_effects`` of a categorical

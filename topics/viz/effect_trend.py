@@ -8,11 +8,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from topics.errors import ConfigError
-from topics.viz._common import colour, new_figure, shorten
+from topics.viz._common import colour, new_figure, plain_figure, shorten
 
 COLUMNS = ("theme", "level", "estimate", "low", "high")
 
 
+@plain_figure
 def theme_effect_trend(effects: pd.DataFrame, *, title: str = "Theme prevalence over time",
                        xlabel: str = "year", note: str | None = None) -> Figure:
     """``effects`` is ``Experiment.theme_effects`` of a date field (``level``: a year, decimal

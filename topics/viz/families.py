@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from topics.errors import ConfigError
-from topics.viz._common import check_scores, new_figure, shorten
+from topics.viz._common import check_scores, new_figure, plain_figure, shorten
 
 
 def _names(names: Sequence[str] | None, n: int) -> list[str]:
@@ -34,6 +34,7 @@ def _heatmap(ax, values: np.ndarray, *, cmap: str, vmin: float, vmax: float,
     return image
 
 
+@plain_figure
 def topic_correlations(matrix: Any, *, names: Sequence[str] | None = None,
                        title: str = "Topic correlations (CTM)") -> Figure:
     """K x K correlation matrix of a correlated topic model as a heatmap (-1 blue, +1 red)."""
@@ -53,6 +54,7 @@ def topic_correlations(matrix: Any, *, names: Sequence[str] | None = None,
     return fig
 
 
+@plain_figure
 def prevalence_by_level(prevalence: pd.DataFrame, *, field: str = "level",
                         title: str | None = None) -> Figure:
     """Levels (rows) x topics (columns): each level's expected topic shares (DMR)."""
@@ -73,6 +75,7 @@ def prevalence_by_level(prevalence: pd.DataFrame, *, field: str = "level",
     return fig
 
 
+@plain_figure
 def words_per_slice(words: Sequence[Sequence[Sequence[str]]], slices: Sequence[str], *,
                     names: Sequence[str] | None = None, per_cell: int = 5,
                     title: str = "Top words of each topic per time slice (DTM)") -> Figure:

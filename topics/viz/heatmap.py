@@ -12,11 +12,13 @@ from matplotlib.patches import Rectangle
 
 from topics.errors import ConfigError
 
-from topics.viz._common import aligned, check_positive_int, check_scores, new_figure, shorten
+from topics.viz._common import (aligned, check_positive_int, check_scores, new_figure,
+                                plain_figure, shorten)
 
 log = logging.getLogger(__name__)
 
 
+@plain_figure
 def doc_theme_heatmap(
     scores: pd.DataFrame,
     labels: Any = None,

@@ -10,11 +10,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from topics.errors import ConfigError
-from topics.viz._common import aligned, check_scores, colour, new_figure, shorten, tick_positions
+from topics.viz._common import (aligned, check_scores, colour, new_figure, plain_figure,
+                                shorten, tick_positions)
 
 log = logging.getLogger(__name__)
 
 
+@plain_figure
 def theme_over_time(
     scores: pd.DataFrame,
     dates: Any,

@@ -12,7 +12,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 
 from topics.errors import ConfigError
-from topics.viz._common import new_figure, shorten, weight_matrix
+from topics.viz._common import new_figure, plain_figure, shorten, weight_matrix
 
 ARRAY_METRICS = ("cosine", "jensen_shannon")
 WORD_METRICS = ("jaccard",)
@@ -60,6 +60,7 @@ def match_topics(similarity: np.ndarray) -> list[tuple[int, int]]:
     return pairs
 
 
+@plain_figure
 def topic_similarity(
     topic_word_a: Any,
     topic_word_b: Any,

@@ -11,9 +11,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from topics.errors import ConfigError
-from topics.viz._common import check_positive_int, colour, new_figure, shorten
+from topics.viz._common import check_positive_int, colour, new_figure, plain_figure, shorten
 
 
+@plain_figure
 def topic_top_words(
     topics: Any,
     topic_names: Any = None,
