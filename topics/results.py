@@ -6,13 +6,18 @@ and :mod:`topics.experiment` (which shows them in notebooks and the report).
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from topics.store import Store
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def results_frame(store: Store, corpus_key: str | None = None) -> pd.DataFrame:
+
+def results_frame(store: Store, corpus_key: str | None = None) -> "pd.DataFrame":
     """The results table as a DataFrame: one row per run, parameters and metrics as columns."""
+    import pandas as pd  # imported here: a rerun with nothing to do never needs pandas
+
     rows = []
     for r in store.runs():
         if corpus_key and r.corpus_key != corpus_key:
