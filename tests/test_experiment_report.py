@@ -89,13 +89,15 @@ def test_full_report_draws_every_figure(full):
     assert summary.done == 4 and summary.report == out / "report.html"
     names = sorted(p.name for p in (out / "figures").glob("*.svg"))
     assert names == ["coherence_c_npmi.svg", "coherence_c_v.svg", "coherence_diversity.svg",
-                     "doc_theme_heatmap.svg", "theme_by_label.svg", "theme_by_source.svg",
-                     "theme_over_time.svg", "top_words_best.svg", "topic_similarity_engines.svg"]
+                     "doc_theme_heatmap.svg", "theme_by_label.svg", "theme_by_period.svg",
+                     "theme_by_source.svg", "theme_over_time.svg", "top_words_best.svg",
+                     "topic_similarity_engines.svg"]
+    assert (out / "figures" / "theme_by_period.csv").is_file()
     for src in re.findall(r'<img src="([^"]+)"', page):
         assert (out / src).is_file(), src
     # The theme figures (pooled over the runs) open the page; the rest are per run.
     assert len(re.findall(r"<figure>", _section(page, "figures"))) == 5
-    assert len(re.findall(r"<figure>", _section(page, "pooled"))) == 4
+    assert len(re.findall(r"<figure>", _section(page, "pooled"))) == 5
 
 
 @pytest.mark.slow

@@ -216,3 +216,11 @@ def test_bad_paths_are_one_line_and_exit_2(tmp_path, capsys, make, message):
     assert err.startswith("topics: error: ") and message in err
     with pytest.raises(InputError):
         sniff(path)
+
+
+def test_rows_beyond_the_sample_are_counted(tmp_path):
+    path = tmp_path / "big.csv"
+    rows = "".join(f'r{i},"line one\nline two of {i}"\n' for i in range(2500))
+    path.write_text("id,text\n" + rows, encoding="utf-8")
+    guess = sniff(path)
+    assert (guess.documents, guess.id_column, guess.text_column) == (2500, "id", "text")

@@ -82,6 +82,9 @@ PREPROCESS_FIELDS = {
     "phrase_threshold": Field(number(0, strict_min=True), 10.0, "gensim Phrases threshold"),
     "phrase_scoring": Field(choice("default", "npmi"), "default", "gensim Phrases scoring"),
     "trigrams": Field(boolean, False, "a second Phrases pass for three-word phrases"),
+    "debris": Field(choice("auto", True, False), "auto",
+                    "drop scraping debris (repeated paragraphs, lines repeated across a source's "
+                    "documents, navigation menus); auto: on for folders of text files"),
     "segment": Field(choice(False, "paragraph"), False, "split documents into paragraph chunks"),
     "chunk_min_words": Field(integer(1), 40, "merge paragraphs shorter than this"),
     "chunk_max_words": Field(integer(2), 300, "split paragraphs longer than this"),
@@ -166,6 +169,12 @@ OUTPUT_FIELDS = {
                  "(default: runs/<name> in the current folder)"),
     "ldavis": Field(boolean, True, "write one pyLDAvis page per run"),
     "report": Field(boolean, True, "write report.html at the end of the run"),
+    "period": Field(choice("auto", "day", "week", "month", "quarter", "year", "decade"), "auto",
+                    "periods of the report's themes-over-time figure (auto: by the span of "
+                    "the dates; over 80 years: decades)"),
+    "by_fields": Field(list_of(text), ["source", "label"],
+                       "metadata fields the report shows theme shares by, one figure each "
+                       "(fields the documents lack are skipped)"),
 }
 
 SECTIONS: dict[str, dict[str, Field]] = {

@@ -65,6 +65,15 @@ class LdavisPage:
         return str(self.path)
 
 
+def _sortable(value: Any) -> tuple:
+    """A sort key for values of mixed kinds: None/NaN, then numbers, then strings."""
+    if value is None or (isinstance(value, float) and value != value):
+        return (0, 0.0, "")
+    if isinstance(value, (bool, int, float, np.integer, np.floating)):
+        return (1, float(value), "")
+    return (2, 0.0, str(value))
+
+
 class Experiment:
     """The results, models, corpus and themes of one experiment folder."""
 
@@ -106,7 +115,10 @@ class Experiment:
         frame = frame.sort_values(metric, ascending=lowest, kind="stable")
         if by is None:
             return frame.head(1).reset_index(drop=True)
-        return frame.groupby(by, sort=True).head(1).sort_values(by).reset_index(drop=True)
+        best = frame.groupby(by, sort=False).head(1)
+        # a grid axis may mix named priors and numbers (alpha: [auto, 0.1]): sort by kind
+        return best.sort_values(by, key=lambda column: column.map(_sortable),
+                                kind="stable").reset_index(drop=True)
 
     # ------------------------------------------------------------------ models
     def _run_dir(self, run_id: str) -> Path:

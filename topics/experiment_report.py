@@ -222,8 +222,9 @@ def theme_section(exp: Experiment, run_id: str | None):
     lexicon = exp.config.get("themes") or {}
     if not lexicon:
         return None
+    # quiet: `topics run` has logged the missing seeds once; the report's table lists them
     resolved = th.resolve_themes(lexicon, transform=exp.corpus.transform_text,
-                                 vocab=exp.corpus.vocab, strict=False)
+                                 vocab=exp.corpus.vocab, strict=False, quiet=True)
     frequency = np.zeros(len(exp.corpus.vocab))
     for word_id, count in exp.corpus.dictionary.cfs.items():
         frequency[word_id] = count
@@ -234,10 +235,19 @@ def theme_section(exp: Experiment, run_id: str | None):
     return table, rt.theme_evidence_tables(exp, run_id, summary, _snippets(exp))
 
 
-def period(dates: pd.Series) -> str:
-    """A period alias giving a readable number of periods for the dates' span."""
+#: ``output.period`` names -> the period alias of :func:`topics.viz.theme_over_time`
+PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y", "decade": "decade"}
+LABELS = {alias: name for name, alias in PERIODS.items()}
+
+
+def period(dates: pd.Series, chosen: str = "auto") -> str:
+    """The period alias of ``chosen`` (``output.period``); for ``auto``, one giving a readable
+    number of periods for the dates' span (decades beyond 80 years)."""
+    if chosen != "auto":
+        return PERIODS[chosen]
     span = (dates.max() - dates.min()).days
-    return "W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365 else "Y"
+    return ("W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365
+            else "Y" if span <= 80 * 365 else "decade")
 
 
 def _snippets(exp: Experiment) -> dict | None:

@@ -70,7 +70,7 @@ def lead_section(exp: Experiment, add: Callable) -> dict | None:
     themes = list(exp.config["themes"])
     collect("doc_theme_heatmap", "Theme lift per document, pooled over the runs (hatched: the "
             "90% interval contains 1.0)", _heatmap, mean[themes], labels, marked[themes])
-    effects_figures(exp, runs, meta, collect)
+    effects_figures(exp, runs, meta, collect, mean[themes])
     return {"notes": [pooled_runs_note(exp, runs)], "table": pooled_table(summary, meta),
             "figures": figures}
 
@@ -120,21 +120,52 @@ def pooled_table(summary: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
 
 
 def effects_figures(exp: Experiment, runs: list[str], meta: pd.DataFrame,
-                    collect: Callable) -> None:
-    """Prevalence over time (a trend with its band) and by source/label (dots and whiskers)."""
+                    collect: Callable, mean: pd.DataFrame | None = None) -> None:
+    """Prevalence over time (a trend with its band; and, given the pooled ``mean`` lifts,
+    the mean of each period's documents above their number) and by each of the config's
+    ``output.by_fields`` (default source/label: dots and whiskers)."""
     from topics.viz import theme_effect_dots, theme_effect_trend
 
+    output = exp.config.get("output") or {}
     time = next((f for f in TIME_FIELDS if f in meta.columns and meta[f].notna().any()), None)
     if time is not None:
         collect("theme_over_time", "Theme prevalence over time, pooled over the runs (band: 90% "
                 "interval)", lambda: theme_effect_trend(
                     exp.theme_effects(time, runs, sims=SIMS),
                     note="B-spline trend of the theme lift; 1.0 = corpus average"))
-    for field in FIELDS:
+    if mean is not None and time is not None:
+        period_figure(exp, meta[time], mean, output.get("period", "auto"), collect)
+    for field in output.get("by_fields", FIELDS):
         if field in meta.columns and meta[field].nunique() > 1:
             collect(f"theme_by_{field}", f"Theme prevalence by {field}, pooled over the runs "
                     "(whiskers: 90% interval)", lambda f=field: theme_effect_dots(
                         exp.theme_effects(f, runs, sims=SIMS), f))
+
+
+def period_figure(exp: Experiment, dates: pd.Series, mean: pd.DataFrame, chosen: str,
+                  collect: Callable) -> None:
+    """Themes by period (``output.period``; auto: by the span of the dates, decades beyond
+    80 years): each point the mean pooled lift of the period's documents, each document
+    counted once, above the number of documents per period.  Its data go to
+    ``figures/theme_by_period.csv`` (period, documents, one column per theme)."""
+    from topics.atomic import write_atomic
+    from topics.experiment_report import FIGURES_DIR, LABELS, period
+    from topics.viz import theme_by_period, theme_over_time
+
+    dates = dates.reindex(mean.index)
+    parsed = pd.to_datetime(dates.astype("string"), errors="coerce", format="ISO8601")
+    if not parsed.notna().any():
+        return
+    freq = period(parsed[parsed.notna()], chosen)
+    label = LABELS.get(freq, freq)
+    collect("theme_by_period", f"Themes over time by {label}: the mean lift (pooled over the "
+            f"runs) of each {label}'s documents, 1.0 = the corpus average; below, the number "
+            f"of documents per {label}", theme_over_time, mean, dates, freq,
+            title=f"Theme lift by {label}, pooled over the runs", reference=1.0)
+    table = theme_by_period(mean, dates, freq).table()
+    folder = exp.folder / FIGURES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / "theme_by_period.csv", table.to_csv(index=False, float_format="%.6g"))
 
 
 # ---------------------------------------------------------------- themes table and evidence

@@ -1,8 +1,9 @@
 """Execute a grid of runs on a local process pool (Dask clusters: ``topics.runner_dask``).
 
-Each worker opens the preprocessed corpus from the experiment's cache folder (gensim's
-dictionary and Matrix Market files), trains one model, saves it, writes its pyLDAvis page and
-returns its top words.  The parent process scores each finished run with one shared
+Each worker opens the preprocessed corpus from the experiment's cache folder once (its
+dictionary and token lists; bags of words in memory, or streamed from the Matrix Market file
+above ``topics.corpus.IN_MEMORY_TOKENS``), trains one model, saves it, writes its pyLDAvis
+page and returns its top words.  The parent process scores each finished run with one shared
 coherence accumulator and records its row in the store in one transaction, so a grid killed
 half-way keeps every run that had finished, and the next invocation runs only the rest.
 A run that raises, or whose worker process dies, is recorded as failed with its error and

@@ -47,7 +47,7 @@ class CorpusGuess:
 
     path: Path
     format: str
-    documents: int  # files or rows found (rows: at least this many when ``sampled_only``)
+    documents: int  # files or rows found
     mean_words: float  # mean words per document over the sample
     text_column: str | None = None
     id_column: str | None = None
@@ -57,7 +57,6 @@ class CorpusGuess:
     metadata_key: str | None = None
     columns: tuple[str, ...] = ()  # the table's columns (txt: the metadata CSV's)
     labels: tuple[str, ...] = ()  # txt: the sub-folders
-    sampled_only: bool = False
     reasons: dict[str, str] = field(default_factory=dict)
 
 
@@ -138,7 +137,7 @@ def guess_columns(records: list[dict], *, need_text: bool = True) -> dict[str, A
 
 
 # ---------------------------------------------------------------- reading samples
-def _csv_sample(path: Path) -> tuple[list[dict], int, bool]:
+def _csv_sample(path: Path) -> tuple[list[dict], int]:
     import pandas as pd
 
     from topics.io.tables import csv_error
@@ -152,7 +151,7 @@ def _csv_sample(path: Path) -> tuple[list[dict], int, bool]:
     except pd.errors.ParserError as exc:
         raise csv_error(path, len(pd.read_csv(path, nrows=0, **options).columns), exc) from None
     records = frame.to_dict("records")
-    return records, _count_csv_rows(path, len(records)), False
+    return records, _count_csv_rows(path, len(records))
 
 
 def _count_csv_rows(path: Path, sampled: int) -> int:
@@ -168,7 +167,7 @@ def _count_csv_rows(path: Path, sampled: int) -> int:
         csv.field_size_limit(limit)
 
 
-def _jsonl_sample(path: Path) -> tuple[list[dict], int, bool]:
+def _jsonl_sample(path: Path) -> tuple[list[dict], int]:
     records: list[dict] = []
     count = 0
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
@@ -185,10 +184,10 @@ def _jsonl_sample(path: Path) -> tuple[list[dict], int, bool]:
                 if not isinstance(record, dict):
                     raise InputError(path, f"line {number} is not a JSON object", row=number)
                 records.append(record)
-    return records, count, False
+    return records, count
 
 
-def _parquet_sample(path: Path) -> tuple[list[dict], int, bool]:
+def _parquet_sample(path: Path) -> tuple[list[dict], int]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -198,12 +197,12 @@ def _parquet_sample(path: Path) -> tuple[list[dict], int, bool]:
     except (pa.ArrowException, OSError) as exc:
         raise InputError(path, f"not a readable Parquet file: {exc}") from None
     records = [] if batch is None else batch.to_pylist()
-    return records, table.metadata.num_rows, False
+    return records, table.metadata.num_rows
 
 
 def _sniff_table(path: Path, fmt: str) -> CorpusGuess:
     reader = {"csv": _csv_sample, "jsonl": _jsonl_sample, "parquet": _parquet_sample}[fmt]
-    records, count, _ = reader(path)
+    records, count = reader(path)
     if not records:
         raise InputError(path, "no rows to look at")
     found = guess_columns(records)

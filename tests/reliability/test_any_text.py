@@ -273,7 +273,12 @@ def test_the_seed_articles_obey_the_filters(seeds_dir):
     corpus = prepare_corpus(documents, **NO_VOCAB_FILTERS)
     pre = corpus.preprocessor
     assert corpus.doc_ids == [d.id for d in documents]
-    for doc, tokens in zip(documents, corpus.texts):
+    # Text files: debris removal is on by default, so the tokens are those of the cleaned text.
+    from topics.preprocess import remove_debris
+
+    assert corpus.stats["options"]["debris"] is True
+    cleaned, _ = remove_debris(documents)
+    for doc, tokens in zip(cleaned, corpus.texts):
         assert tokens == pre.transform_text(doc.text)
         parts = [part for token in tokens for part in token.split("_")]
         assert not filter_violations(parts, pre.options, pre.stopwords,

@@ -36,7 +36,17 @@ def wrong_values(field) -> list[tuple[Any, str]]:
     """(wrongly typed value, how the error shows it) for one field: a mapping, a list of
     mappings, and a scalar of the wrong kind (a string for true/false fields, else true)."""
     scalar = ("true", "'true'") if isinstance(field.default, bool) else (True, "True")
+    if not isinstance(field.default, bool) and _accepts(field, True):  # e.g. auto | true | false
+        scalar = (12345, "12345")
     return [(BAD_MAPPING, str(BAD_MAPPING)), ([BAD_MAPPING], str(BAD_MAPPING)), scalar]
+
+
+def _accepts(field, value) -> bool:
+    try:
+        field.check(value)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def test_every_section_has_fields_to_check():

@@ -231,6 +231,11 @@ def test_cli_run_with_mixed_axes_runs_every_point_and_resumes(tmp_path, tiny_cor
     assert again.returncode == 0 and "4 already completed" in again.stdout, again.stdout
     rows = (tmp_path / "out" / "results.csv").read_text(encoding="utf-8")
     assert "auto" in rows and "0.1" in rows and "symmetric" in rows
+    from topics import load_experiment
+
+    exp = load_experiment(tmp_path / "out")
+    assert list(exp.best("c_npmi", by="alpha")["alpha"]) == [0.1, "auto"]
+    assert len(exp.best("c_npmi", by=["alpha", "eta"])) == 4
 
 
 # ---------------------------------------------------------------- helpers

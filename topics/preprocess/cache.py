@@ -10,6 +10,7 @@ and the gensim and NLTK versions.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 from collections.abc import Iterable
@@ -23,10 +24,12 @@ from topics.corpus import (Corpus, TokenLines, build_corpus, corpus_hash, load_c
                            write_corpus_files)
 from topics.documents import Document
 from topics.errors import ConfigError, StoreError
+from topics.preprocess.debris import remove_debris
 from topics.preprocess.options import PreprocessOptions, resolve_options
 from topics.preprocess.phrases import load_phrases, save_phrases
 from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
                                         tokenize_documents, tokenize_to_file)
+from topics.preprocess.scripts import token_length_profile, warn_long_tokens
 from topics.preprocess.stopwords import resolve_stopwords
 
 logger = logging.getLogger(__name__)
@@ -122,6 +125,10 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
            **build_args: Any) -> Corpus:
     """The corpus in memory; or, with ``folder`` (a new empty folder), the tokens streamed
     through a scratch file beside it and the corpus written to ``folder`` as it is built."""
+    debris = None
+    if opts.debris:
+        documents, debris = remove_debris(documents)
+        logger.info("debris removed: %s", debris)
     if folder is None:
         doc_ids, meta, texts, pre = tokenize_documents(documents, opts, stopwords=stopwords)
     else:
@@ -129,7 +136,11 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
         doc_ids, meta, pre = tokenize_to_file(documents, opts, texts.path, stopwords=stopwords)
     extra = {"pipeline_version": PIPELINE_VERSION, "stopwords": pre.stopword_source,
              "phrases_learned": sum(len(m.phrasegrams) for m in pre.phrases),
-             "options": opts.as_dict()}
+             "options": opts.as_dict(),
+             **token_length_profile(itertools.chain(pre.words.raw_tokens(),
+                                                    pre.pretokenized_words.raw_tokens()))}
+    if debris is not None:
+        extra["debris"] = debris
     corpus = build_corpus(doc_ids, meta, texts, no_below=opts.no_below,
                           no_above=opts.no_above, keep_n=opts.keep_n, extra_stats=extra,
                           folder=folder, **build_args)
@@ -166,13 +177,20 @@ def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
     """
     opts = resolve_options(**options)
     documents = documents if isinstance(documents, (list, tuple)) else list(documents)
+    if opts.debris == "auto":  # on for folders of text files (what scraping leaves debris in)
+        opts = replace(opts, debris=bool(documents) and all(
+            str(d.meta.get("file", "")).endswith(".txt") for d in documents))
     stopwords = resolve_stopwords(opts.stopwords, opts.extra_stopwords)
     content = corpus_hash(documents)
     key = cache_key(content, opts, stopwords[0], report)
     build_args = dict(report=report, key=key, content_hash=content)
     if cache_dir is None:
-        return _build(documents, opts, stopwords, None, **build_args)
-    entry = Path(cache_dir) / key
-    if use_cache and (corpus := _cached(entry)) is not None:
+        corpus = _build(documents, opts, stopwords, None, **build_args)
+        warn_long_tokens(corpus.stats)
         return corpus
-    return _build_entry(documents, opts, stopwords, entry, **build_args)
+    entry = Path(cache_dir) / key
+    corpus = _cached(entry) if use_cache else None
+    if corpus is None:
+        corpus = _build_entry(documents, opts, stopwords, entry, **build_args)
+    warn_long_tokens(corpus.stats)
+    return corpus

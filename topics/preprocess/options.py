@@ -21,6 +21,7 @@ DEFAULT_TOKEN_PATTERN = r"[^\W_]+(?:-[^\W_]+)*"
 LEMMA_POS = ("n", "v", "a", "r", "nv")
 STOPWORD_LISTS = ("english", "none")
 SEGMENT_MODES = (False, "paragraph")
+DEBRIS_MODES = ("auto", True, False)
 PHRASE_SCORINGS = ("default", "npmi")
 
 
@@ -28,6 +29,7 @@ PHRASE_SCORINGS = ("default", "npmi")
 class PreprocessOptions:
     """Every switch of the pipeline, in the order the steps run (see ``topics.preprocess``)."""
 
+    debris: Any = "auto"
     segment: Any = False
     chunk_min_words: int = 40
     chunk_max_words: int = 300
@@ -111,6 +113,7 @@ def _validate(opts: PreprocessOptions) -> None:
     _check_bool(opts, "normalize", "tokenize", "lowercase", "drop_numbers", "drop_punctuation",
                 "lemmatize", "phrases", "trigrams")
     _check_choice(opts, "segment", SEGMENT_MODES)
+    _check_choice(opts, "debris", DEBRIS_MODES)
     _check_choice(opts, "stopwords", STOPWORD_LISTS)
     _check_choice(opts, "lemmatize_pos", LEMMA_POS)
     _check_choice(opts, "phrase_scoring", PHRASE_SCORINGS)

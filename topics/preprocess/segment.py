@@ -1,9 +1,10 @@
 """Segmentation of long documents into paragraph-sized chunks.
 
 A chunk keeps its parent's metadata plus ``parent_id`` and ``chunk`` (its index), and gets the
-id ``"{parent}#{index}"``.  Short paragraphs are merged until a chunk has ``min_words``; long
-ones are split at sentence ends (at word boundaries for a sentence longer than ``max_words``),
-so that no chunk has more than ``max_words`` words.
+id ``"{parent}#{index}"``; a document that already has a ``parent_id`` or ``chunk`` column is
+refused, naming it, rather than overwritten.  Short paragraphs are merged until a chunk has
+``min_words``; long ones are split at sentence ends (at word boundaries for a sentence
+longer than ``max_words``), so that no chunk has more than ``max_words`` words.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from topics.documents import Document
+from topics.errors import ConfigError
 
+#: The metadata a chunk adds, and what it holds.
+CHUNK_FIELDS = {"parent_id": "parent document's id", "chunk": "index in the parent"}
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -67,7 +71,15 @@ def chunk_paragraphs(paragraphs: Iterable[str], *, min_words: int, max_words: in
 
 def segment_document(doc: Document, *, min_words: int, max_words: int) -> list[Document]:
     """The chunks of one document.  Pre-tokenised documents (``tokens`` set) and documents
-    without text stay whole, as one chunk."""
+    without text stay whole, as one chunk.  A document whose metadata already has a
+    ``parent_id`` or ``chunk`` column is refused (``ConfigError`` naming the column): the
+    chunks would silently overwrite it."""
+    taken = [column for column in CHUNK_FIELDS if column in doc.meta]
+    if taken:
+        raise ConfigError("preprocess.segment", f"document {doc.id!r} has a metadata column "
+                          f"{taken[0]!r}, which paragraph chunks use for their own "
+                          f"{CHUNK_FIELDS[taken[0]]}; rename that column in the corpus (or "
+                          "turn segmentation off)")
     if doc.tokens is not None:
         texts = [doc.text]
     else:

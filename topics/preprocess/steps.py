@@ -215,6 +215,10 @@ class WordMap:
     def __len__(self) -> int:
         return len(self._map)
 
+    def raw_tokens(self) -> Iterable[str]:
+        """The distinct raw tokens mapped so far (a view of the cache's keys)."""
+        return self._map.keys()
+
     def keeps(self, word: str) -> bool:
         """Whether ``word`` passes the drops (numbers, punctuation, length) and stopwords."""
         opts = self.options

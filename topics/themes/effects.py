@@ -16,7 +16,11 @@ draw, and one coefficient vector is drawn from its sampling distribution (normal
 fit's heteroskedasticity-robust HC1 covariance: a group whose documents vary a lot must not
 widen the interval of a group whose documents agree).  The pooled draws over runs and simulations carry the within-document,
 the within-run (regression) and the between-run uncertainty; ``low`` and ``high`` are their
-quantiles.  ``estimate`` is the regression on each run's point lifts, averaged over runs.
+quantiles.  ``estimate`` is the regression on each run's point lifts, averaged over runs (the
+mean of the pooled draws, up to simulation error).  Where a theme is all but absent from a
+level, the posterior of its lift is very skewed (a few documents, rates near 0): the mean can
+then lie at the edge of the interval, and a normal draw of the coefficients can dip just
+below 0.
 """
 
 from __future__ import annotations
@@ -118,7 +122,7 @@ def pooled_effects(posteriors: Mapping[str, tuple[np.ndarray, np.ndarray]], desi
     rng = np.random.default_rng(seed)
     points = np.zeros((len(themes), len(design.levels)))
     draws: list[list[np.ndarray]] = [[] for _ in themes]
-    for a, b in posteriors.values():
+    for _, (a, b) in sorted(posteriors.items()):  # by run id: the same draws in any order
         lifts, scale = run_lifts(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
         scale = np.where(scale > 0, scale, 1.0)  # the corpus mean over every document
         a, b, lifts = (np.asarray(v)[design.keep] for v in (a, b, lifts))

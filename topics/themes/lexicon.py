@@ -28,7 +28,7 @@ a hint for a wildcard).  A theme with no word at all is a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,7 @@ from topics.errors import ConfigError
 log = logging.getLogger("topics.themes")
 
 WILDCARD = "*"
+SHOWN_SEEDS = 5  # missing seeds named in a log line or error; the report lists them all
 HOW = ("token", "wildcard", "words", "")  # how a seed matched ("" = missing)
 
 
@@ -193,17 +194,25 @@ def resolve_themes(themes: Mapping[str, Sequence[str]], *,
             matches.append(_match_seed(seed, tokens, index, by_part, delimiter, wildcard))
         words = tuple(dict.fromkeys(w for m in matches for w in m.matched))
         if not words and strict:
-            shown = "; ".join(f"{m.seed!r} -> {list(m.tokens)}" for m in matches)
+            shown = _first(f"{m.seed!r} -> {list(m.tokens)}" for m in matches)
             raise ConfigError(f"themes.{name}",
-                              f"none of its seeds is in the vocabulary (after preprocessing: "
-                              f"{shown})")
+                              f"none of its {len(matches)} seed(s) is in the vocabulary "
+                              f"(after preprocessing: {shown})")
         theme = Theme(name, words, tuple(index[w] for w in words), tuple(matches))
         if theme.missing_seeds:
             log.log(logging.DEBUG if quiet else logging.WARNING,
-                    "theme %s: seeds not in the vocabulary: %s", name,
-                    ", ".join(theme.missing_seeds))
+                    "theme %s: %d of its %d seeds not in the vocabulary: %s", name,
+                    len(theme.missing_seeds), len(matches), _first(theme.missing_seeds))
         resolved.append(theme)
     return ResolvedThemes(tuple(resolved), max(index.values(), default=-1) + 1)
+
+
+def _first(items: Iterable[str], shown: int = SHOWN_SEEDS) -> str:
+    """The first ``shown`` items joined by commas, and how many more there are: a theme
+    with 1,000 seeds missing must not fill the terminal (the report lists them all)."""
+    items = list(items)
+    head = ", ".join(items[:shown])
+    return head + (f" ... and {len(items) - shown} more" if len(items) > shown else "")
 
 
 def theme_tokens(resolved: ResolvedThemes, term_frequency) -> pd.DataFrame:
