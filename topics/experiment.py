@@ -27,7 +27,7 @@ import pandas as pd
 from topics.config import with_defaults
 from topics.errors import ConfigError, StoreError
 from topics.results import results_frame
-from topics.store import DB_NAME, MANIFEST_NAME, Store, read_json
+from topics.store import DB_NAME, MANIFEST_NAME, Store, read_manifest
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,17 @@ class Experiment:
             if not (self.folder / name).exists():
                 raise StoreError(f"{self.folder / name}: missing; is {self.folder} an "
                                  "experiment folder written by `topics run`?")
-        self.manifest: dict[str, Any] = read_json(self.folder / MANIFEST_NAME)
+        self.manifest: dict[str, Any] = read_manifest(self.folder)
         for key in ("config", "corpus_key"):
             if key not in self.manifest:
                 raise StoreError(f"{self.folder / MANIFEST_NAME}: has no {key!r} (written by "
                                  "an older or newer version of topics?)")
+        if not isinstance(self.manifest["config"], dict) or not isinstance(
+                self.manifest["corpus_key"], str) or not isinstance(
+                self.manifest.get("scoring") or {}, dict):
+            raise StoreError(f"{self.folder / MANIFEST_NAME}: damaged ('config' or 'scoring' "
+                             "is not a JSON object, or 'corpus_key' not a string); "
+                             "`topics run` on this folder writes a new one")
         self.config: dict[str, Any] = with_defaults(self.manifest["config"])
         self.corpus_key: str = self.manifest["corpus_key"]
         self._models: dict[str, Any] = {}
@@ -104,14 +110,27 @@ class Experiment:
         with Store(self.folder, create=False) as store:
             return results_frame(store, self.corpus_key)
 
+    @property
+    def scored_with(self) -> str | None:
+        """The digest of the scoring settings of the folder's last ``topics run`` (the
+        ``scored_with`` column of :attr:`results`); None for folders written before."""
+        from topics.results import fingerprint
+
+        return fingerprint(self.manifest.get("scoring"))
+
     def best(self, metric: str, by: str | list[str] | None = None, *,
              lowest: bool = False) -> pd.DataFrame:
-        """The best completed run by ``metric`` overall, or per value of ``by``."""
+        """The best completed run by ``metric`` overall, or per value of ``by``, among the
+        runs scored under the current scoring settings (:attr:`scored_with`): scores
+        computed under other settings are never compared."""
+        from topics.results import comparable_runs
+
         frame = self.results
         if metric not in frame.columns:
             known = [c for c in frame.columns if frame[c].dtype.kind == "f"]
             raise KeyError(f"no metric {metric!r}; known: {', '.join(known)}")
-        frame = frame[(frame["status"] == "done") & frame[metric].notna()]
+        frame = comparable_runs(frame, self.scored_with)
+        frame = frame[frame[metric].notna()]
         frame = frame.sort_values(metric, ascending=lowest, kind="stable")
         if by is None:
             return frame.head(1).reset_index(drop=True)

@@ -31,6 +31,7 @@ from topics.experiment_report_themes import FIGURES_DIR, LABELS, PERIODS, period
 from topics import themes as th
 from topics.experiment import Experiment, load_experiment
 from topics.grid import run_label
+from topics.results import comparable_runs
 from topics.report import write_report
 from topics.report_families import family_figures
 from topics.viz import coherence_vs_k, save_figure, topic_similarity, topic_top_words
@@ -49,7 +50,7 @@ def build_report(folder: Path) -> Path:
     """(Re)write ``folder/report.html`` and the figures under ``folder/figures``; its path."""
     exp = load_experiment(folder)
     results = exp.results
-    done = completed(results)
+    done = comparable_runs(results, exp.scored_with)  # scored under the same settings
     measures = list(exp.config["scoring"]["measures"] or [PRIMARY])
     measure = primary_measure(done, measures)
     best = best_run(done, measure)
