@@ -98,6 +98,7 @@ class Experiment:
         self.corpus_key: str = self.manifest["corpus_key"]
         self._models: dict[str, Any] = {}
         self._outputs: dict[str, Any] = {}
+        self._given: dict[str, tuple] = {}  # run -> names given (user, guided), no labels
         self._themes: dict[tuple, Any] = {}
 
     def __repr__(self) -> str:
@@ -161,7 +162,7 @@ class Experiment:
         from topics.engines import load_model
 
         if run_id not in self._models:
-            self._models[run_id] = load_model(self._run_dir(run_id))
+            self._models[run_id] = self._named(run_id, load_model(self._run_dir(run_id)))
         return self._models[run_id]
 
     def output(self, run_id: str):
@@ -172,8 +173,50 @@ class Experiment:
         if run_id in self._models:
             return self._models[run_id]
         if run_id not in self._outputs:
-            self._outputs[run_id] = load_model(self._run_dir(run_id), native=False)
+            self._outputs[run_id] = self._named(
+                run_id, load_model(self._run_dir(run_id), native=False))
         return self._outputs[run_id]
+
+    # ------------------------------------------------------------------ names
+    def _named(self, run_id: str, out):
+        """``out`` with ``topic_names`` set to :meth:`topic_names` (what every table, figure
+        and page built from it shows)."""
+        import dataclasses
+
+        from topics.experiment_names import auto_labels, display_names, user_names
+
+        user = user_names(self.folder).get(run_id)
+        self._given[run_id] = display_names(out.num_topics, user=user, guided=out.topic_names)
+        names = display_names(out.num_topics, user=user, guided=out.topic_names,
+                              auto=auto_labels(self._run_dir(run_id)))
+        return dataclasses.replace(out, topic_names=names if any(names) else None)
+
+    def _columns(self, run_id: str) -> list[str]:
+        """Topic column keys of :meth:`doc_topics` and :meth:`infer`: ``3: trade`` for a
+        topic with a given or guided name, else ``topic 3`` (automatic labels change with
+        the model, so they are not made column keys)."""
+        out = self.output(run_id)
+        given = self._given.get(run_id) or (None,) * out.num_topics
+        return [f"{k}: {n}" if n else f"topic {k}" for k, n in enumerate(given)]
+
+    def topic_names(self, run_id: str) -> list[str | None]:
+        """Each topic's name: the one given with :meth:`name_topics`, else the guided theme
+        it was anchored to, else its automatic label (``models/<run>/labels.json``)."""
+        out = self.output(run_id)
+        return list(out.topic_names or (None,) * out.num_topics)
+
+    def name_topics(self, run_id: str, names: dict[int, str | None]) -> list[str | None]:
+        """Give topics of a run names (``{3: "trade"}``; None removes a name), kept in the
+        experiment folder (``topic_names.json``); tables and figures from this object show
+        them at once, the pyLDAvis pages and report.html after ``topics report``.  Returns
+        the run's names after the change."""
+        from topics.experiment_names import name_topics
+
+        name_topics(self.folder, run_id, names, num_topics=self.output(run_id).num_topics)
+        self._outputs.pop(run_id, None)
+        self._models.pop(run_id, None)
+        self._themes.clear()
+        return self.topic_names(run_id)
 
     def topics(self, run_id: str, topn: int | None = None) -> pd.DataFrame:
         """Top words per topic, ranked as the config's ``topwords`` says; ``weight`` is
@@ -217,7 +260,7 @@ class Experiment:
         """Documents (with their metadata) by topics: one row per document, one column per topic."""
         out = self.output(run_id)
         topics = pd.DataFrame(out.doc_topic, index=pd.Index(out.doc_ids, name="id"),
-                              columns=_topic_labels(out))
+                              columns=self._columns(run_id))
         return self.documents().join(topics, how="right")
 
     def infer(self, run_id: str, texts: Sequence[str], *,
@@ -242,7 +285,7 @@ class Experiment:
         bows = [corpus.dictionary.doc2bow(corpus.transform_text(t)) for t in texts]
         theta = (infer(out, bows, metadata=metadata) if bows
                  else np.empty((0, out.num_topics)))
-        return pd.DataFrame(theta, columns=_topic_labels(out),
+        return pd.DataFrame(theta, columns=self._columns(run_id),
                             index=pd.RangeIndex(len(bows), name="text"))
 
     # ------------------------------------------------------------------ themes
@@ -349,11 +392,6 @@ class Experiment:
 def _show(value: Any, limit: int = 60) -> str:
     shown = repr(value)
     return shown if len(shown) <= limit else shown[:limit - 3] + "..."
-
-
-def _topic_labels(out) -> list[str]:
-    names = out.topic_names or (None,) * out.num_topics
-    return [f"{k}: {n}" if n else f"topic {k}" for k, n in enumerate(names)]
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:

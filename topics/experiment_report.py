@@ -70,6 +70,7 @@ def build_report(folder: Path) -> Path:
     if len(pair) == 2:
         add("topic_similarity_engines", f"Topic similarity: best gensim vs best tomotopy run "
             f"by {measure}", similarity_figure, exp, pair["gensim"], pair["tomotopy"])
+    _attempt("pyLDAvis pages with the names given", named_ldavis_pages, exp, results)
     table = results_table(results)
     shared = shared_settings(table)
     return write_report(
@@ -77,7 +78,11 @@ def build_report(folder: Path) -> Path:
         results=table.drop(columns=list(shared)), results_note=settings_note(shared),
         figures=figures,
         ldavis_pages=ldavis_pages(exp.folder, results), themes=theme_table, evidence=evidence,
-        corpus_stats=exp.manifest.get("corpus_stats") or {}, manifest=exp.manifest, lead=lead)
+        corpus_stats=exp.manifest.get("corpus_stats") or {}, manifest=exp.manifest, lead=lead,
+        topics=_attempt("topics table", topics_table, exp, best) if best else None,
+        topics_note=(f"The topics of the best run by {measure} ({best}): the name given with "
+                     "exp.name_topics, else the guided theme, else the automatic label."
+                     if best else None))
 
 
 # ---------------------------------------------------------------- choosing runs
@@ -172,6 +177,32 @@ def ldavis_pages(folder: Path, results: pd.DataFrame) -> dict[str, Path]:
     order = [rid for rid in rows if rid in pages] + sorted(set(pages) - set(rows))
     return {(run_label(rows[rid]) if rid in rows else rid): Path("ldavis") / pages[rid].name
             for rid in order}
+
+
+def topics_table(exp: Experiment, run_id: str) -> pd.DataFrame:
+    """One row per topic of ``run_id``: its number, name and top words."""
+    top = exp.topics(run_id)
+    return pd.DataFrame([{"topic": k, "name": g["name"].iloc[0],
+                          "top words": ", ".join(g["word"])}
+                         for k, g in top.groupby("topic", sort=True)])
+
+
+def named_ldavis_pages(exp: Experiment, results: pd.DataFrame) -> None:
+    """Rewrite the pyLDAvis page of every run whose topics a user named
+    (:meth:`~topics.experiment.Experiment.name_topics`), so that the page shows the names."""
+    from topics.experiment_names import user_names
+    from topics.viz import ldavis_page
+
+    rows = {r["run_id"]: r for _, r in results.iterrows()} if len(results) else {}
+    for run_id in user_names(exp.folder):
+        page = exp.folder / "ldavis" / f"{run_id}.html"
+        if run_id not in rows or not page.exists():
+            continue
+        out = exp.output(run_id)
+        ldavis_page(topic_word=out.topic_word, doc_topic=out.doc_topic,
+                    doc_lengths=out.doc_lengths, vocab=out.vocab,
+                    term_frequency=out.term_frequency, topic_names=out.topic_names,
+                    path=page, title=f"{run_label(rows[run_id])} (run {run_id})")
 
 
 # ---------------------------------------------------------------- figures

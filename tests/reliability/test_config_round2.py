@@ -195,6 +195,7 @@ def _grid(**axes: list) -> dict:
     {"alpha": [None, 0.1]}, {"alpha": [0.5, None, "asymmetric", 0.1, "symmetric"]},
     {"alpha": ["auto", 0.1], "eta": [0.01, "symmetric"], "engine": ["tomotopy", "gensim"]},
     {"alpha": ["auto", 1], "num_topics": [3, 2], "seeds": [1, 0]},
+    {"engine": ["tomotopy"], "optim_interval": [None, 5], "alpha": [0.1, "symmetric"]},
 ])
 def test_mixed_named_and_numeric_axes_expand_in_a_stable_order(axes):
     specs = expand_grid(_grid(**axes), corpus_key="k", engine_params=ENGINE_PARAMS)
