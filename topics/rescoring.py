@@ -137,8 +137,10 @@ def refresh_runs(store: Store, *, corpus, folder: Path, config, settings: dict[s
     for run in store.runs(status="done"):
         if run.run_id not in done or run.corpus_key != corpus.key:
             continue
-        model_dir = folder / (run.model_dir or f"models/{run.run_id}")
+        model_dir = (folder / (run.model_dir or f"models/{run.run_id}")).resolve()
         try:
+            if folder.resolve() not in model_dir.parents:
+                raise StoreError(f"{model_dir}: outside the experiment folder")
             check_model_files(model_dir)
         except StoreError as err:
             _retrain(store, run, err)
@@ -168,7 +170,7 @@ def _rescore(store: Store, run: RunRecord, *, corpus, folder: Path, config,
              settings: dict[str, Any], scorer: Callable[[], Any]) -> bool:
     from topics.engines import load_model
 
-    model_dir = folder / (run.model_dir or f"models/{run.run_id}")
+    model_dir = (folder / (run.model_dir or f"models/{run.run_id}")).resolve()
     try:
         output = load_model(model_dir, native=False)
     except StoreError as err:

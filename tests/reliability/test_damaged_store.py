@@ -99,3 +99,20 @@ def test_a_damaged_cell_is_named_by_readers_and_the_run_trains_again(copy, built
     assert run_id in result.stderr and "train" in result.stderr
     assert "1 already completed, 1 done now, 0 failed" in result.stdout
     assert done_metrics(copy) == built[1]
+
+
+def test_a_model_dir_outside_the_folder_is_neither_read_nor_written(copy, built, caplog):
+    run_id = sorted(built[1])[0]
+    outside = copy.parent / "elsewhere"
+    shutil.copytree(copy / "models" / run_id, outside)
+    (outside / "top_words.json").unlink()
+    db = sqlite3.connect(copy / "results.sqlite")
+    with db:
+        db.execute("UPDATE runs SET model_dir=? WHERE run_id=?", (str(outside), run_id))
+    db.close()
+    with caplog.at_level(logging.WARNING):
+        summary = rerun(copy)
+    assert "outside the experiment folder" in caplog.text
+    assert (summary.skipped, summary.done, summary.failed) == (1, 1, 0)
+    assert not (outside / "top_words.json").exists()
+    assert done_metrics(copy) == built[1]
