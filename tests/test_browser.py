@@ -253,3 +253,30 @@ def test_report_renders_sorts_and_runs_no_injected_script(browser, seeds_dir, tm
     assert browser.errors(session) == []
     assert all(u.startswith(("file:", "data:", "about:")) for u in browser.requested_urls(session))
 
+
+
+def test_themes_page_renders_highlights_and_runs_no_injected_script(browser, tmp_path):
+    from topics.themes_page import write_themes_page
+
+    spans = [("Troops left ", None), ("Kazakhstan", INJECTED), (" after the ", None),
+             ("protests", "unrest"), (f" {INJECTED} & <b>bold</b>", None)]
+    passages = {INJECTED: pd.DataFrame({"document": ["d1"], "title": [INJECTED], "score": [2.5],
+                                        "words": [f"{INJECTED} x2"], "spans": [spans]}),
+                "unrest": pd.DataFrame(columns=["document", "title", "score", "words", "spans"])}
+    page = write_themes_page(tmp_path, title=INJECTED, themes=[INJECTED, "unrest"],
+                             passages=passages, notes=[INJECTED],
+                             documents=[{"id": INJECTED, "title": INJECTED, "themes": INJECTED,
+                                         "spans": spans}])
+    session = browser.open(page)
+    assert browser.evaluate(session, "document.title") == INJECTED
+    assert browser.evaluate(session, "typeof window.pwned") == "undefined"
+    assert browser.evaluate(session, "document.scripts.length") == 0
+    marks = browser.evaluate(session, "Array.from(document.querySelectorAll('mark'))"
+                                      ".map(m => [m.textContent, m.title])")
+    assert ["Kazakhstan", INJECTED] in marks and ["protests", "unrest"] in marks
+    assert browser.evaluate(session, "document.querySelectorAll('blockquote').length") == 1
+    assert browser.evaluate(session, "document.querySelectorAll('b').length") == 0
+    assert browser.evaluate(session, "getComputedStyle(document.querySelector('mark.t1'))"
+                                     ".backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert not browser.errors(session)
+    browser.screenshot(session, ARTIFACTS / "themes_page.png")
