@@ -27,7 +27,7 @@ import pandas as pd
 from topics.config import with_defaults
 from topics.errors import ConfigError, StoreError
 from topics.results import results_frame
-from topics.store import DB_NAME, MANIFEST_NAME, Store, read_json
+from topics.store import DB_NAME, MANIFEST_NAME, Store, read_manifest
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,15 @@ class LdavisPage:
         return str(self.path)
 
 
+def _sortable(value: Any) -> tuple:
+    """A sort key for values of mixed kinds: None/NaN, then numbers, then strings."""
+    if value is None or (isinstance(value, float) and value != value):
+        return (0, 0.0, "")
+    if isinstance(value, (bool, int, float, np.integer, np.floating)):
+        return (1, float(value), "")
+    return (2, 0.0, str(value))
+
+
 class Experiment:
     """The results, models, corpus and themes of one experiment folder."""
 
@@ -74,15 +83,22 @@ class Experiment:
             if not (self.folder / name).exists():
                 raise StoreError(f"{self.folder / name}: missing; is {self.folder} an "
                                  "experiment folder written by `topics run`?")
-        self.manifest: dict[str, Any] = read_json(self.folder / MANIFEST_NAME)
+        self.manifest: dict[str, Any] = read_manifest(self.folder)
         for key in ("config", "corpus_key"):
             if key not in self.manifest:
                 raise StoreError(f"{self.folder / MANIFEST_NAME}: has no {key!r} (written by "
                                  "an older or newer version of topics?)")
+        if not isinstance(self.manifest["config"], dict) or not isinstance(
+                self.manifest["corpus_key"], str) or not isinstance(
+                self.manifest.get("scoring") or {}, dict):
+            raise StoreError(f"{self.folder / MANIFEST_NAME}: damaged ('config' or 'scoring' "
+                             "is not a JSON object, or 'corpus_key' not a string); "
+                             "`topics run` on this folder writes a new one")
         self.config: dict[str, Any] = with_defaults(self.manifest["config"])
         self.corpus_key: str = self.manifest["corpus_key"]
         self._models: dict[str, Any] = {}
         self._outputs: dict[str, Any] = {}
+        self._given: dict[str, tuple] = {}  # run -> names given (user, guided), no labels
         self._themes: dict[tuple, Any] = {}
 
     def __repr__(self) -> str:
@@ -95,18 +111,34 @@ class Experiment:
         with Store(self.folder, create=False) as store:
             return results_frame(store, self.corpus_key)
 
+    @property
+    def scored_with(self) -> str | None:
+        """The digest of the scoring settings of the folder's last ``topics run`` (the
+        ``scored_with`` column of :attr:`results`); None for folders written before."""
+        from topics.results import fingerprint
+
+        return fingerprint(self.manifest.get("scoring"))
+
     def best(self, metric: str, by: str | list[str] | None = None, *,
              lowest: bool = False) -> pd.DataFrame:
-        """The best completed run by ``metric`` overall, or per value of ``by``."""
+        """The best completed run by ``metric`` overall, or per value of ``by``, among the
+        runs scored under the current scoring settings (:attr:`scored_with`): scores
+        computed under other settings are never compared."""
+        from topics.results import comparable_runs
+
         frame = self.results
         if metric not in frame.columns:
             known = [c for c in frame.columns if frame[c].dtype.kind == "f"]
             raise KeyError(f"no metric {metric!r}; known: {', '.join(known)}")
-        frame = frame[(frame["status"] == "done") & frame[metric].notna()]
+        frame = comparable_runs(frame, self.scored_with)
+        frame = frame[frame[metric].notna()]
         frame = frame.sort_values(metric, ascending=lowest, kind="stable")
         if by is None:
             return frame.head(1).reset_index(drop=True)
-        return frame.groupby(by, sort=True).head(1).sort_values(by).reset_index(drop=True)
+        best = frame.groupby(by, sort=False).head(1)
+        # a grid axis may mix named priors and numbers (alpha: [auto, 0.1]): sort by kind
+        return best.sort_values(by, key=lambda column: column.map(_sortable),
+                                kind="stable").reset_index(drop=True)
 
     # ------------------------------------------------------------------ models
     def _run_dir(self, run_id: str) -> Path:
@@ -130,7 +162,7 @@ class Experiment:
         from topics.engines import load_model
 
         if run_id not in self._models:
-            self._models[run_id] = load_model(self._run_dir(run_id))
+            self._models[run_id] = self._named(run_id, load_model(self._run_dir(run_id)))
         return self._models[run_id]
 
     def output(self, run_id: str):
@@ -141,8 +173,44 @@ class Experiment:
         if run_id in self._models:
             return self._models[run_id]
         if run_id not in self._outputs:
-            self._outputs[run_id] = load_model(self._run_dir(run_id), native=False)
+            self._outputs[run_id] = self._named(
+                run_id, load_model(self._run_dir(run_id), native=False))
         return self._outputs[run_id]
+
+    # ------------------------------------------------------------------ names
+    def _named(self, run_id: str, out):
+        """``out`` with ``topic_names`` set to :meth:`topic_names`."""
+        from topics.experiment_names import named_output
+
+        out, self._given[run_id] = named_output(out, self.folder, run_id, self._run_dir(run_id))
+        return out
+
+    def _columns(self, run_id: str) -> list[str]:
+        """Topic column keys of :meth:`doc_topics` and :meth:`infer`: ``3: trade`` for a
+        topic with a given or guided name, else ``topic 3`` (automatic labels change with
+        the model, so they are not made column keys)."""
+        out = self.output(run_id)
+        given = self._given.get(run_id) or (None,) * out.num_topics
+        return [f"{k}: {n}" if n else f"topic {k}" for k, n in enumerate(given)]
+
+    def topic_names(self, run_id: str) -> list[str | None]:
+        """Each topic's name: the one given with :meth:`name_topics`, else the guided theme
+        it was anchored to, else its automatic label (``models/<run>/labels.json``)."""
+        out = self.output(run_id)
+        return list(out.topic_names or (None,) * out.num_topics)
+
+    def name_topics(self, run_id: str, names: dict[int, str | None]) -> list[str | None]:
+        """Give topics of a run names (``{3: "trade"}``; None removes a name), kept in the
+        experiment folder (``topic_names.json``); tables and figures from this object show
+        them at once, the pyLDAvis pages and report.html after ``topics report``.  Returns
+        the run's names after the change."""
+        from topics.experiment_names import name_topics
+
+        name_topics(self.folder, run_id, names, num_topics=self.output(run_id).num_topics)
+        self._outputs.pop(run_id, None)
+        self._models.pop(run_id, None)
+        self._themes.clear()
+        return self.topic_names(run_id)
 
     def topics(self, run_id: str, topn: int | None = None) -> pd.DataFrame:
         """Top words per topic, ranked as the config's ``topwords`` says; ``weight`` is
@@ -186,7 +254,7 @@ class Experiment:
         """Documents (with their metadata) by topics: one row per document, one column per topic."""
         out = self.output(run_id)
         topics = pd.DataFrame(out.doc_topic, index=pd.Index(out.doc_ids, name="id"),
-                              columns=_topic_labels(out))
+                              columns=self._columns(run_id))
         return self.documents().join(topics, how="right")
 
     def infer(self, run_id: str, texts: Sequence[str], *,
@@ -211,7 +279,7 @@ class Experiment:
         bows = [corpus.dictionary.doc2bow(corpus.transform_text(t)) for t in texts]
         theta = (infer(out, bows, metadata=metadata) if bows
                  else np.empty((0, out.num_topics)))
-        return pd.DataFrame(theta, columns=_topic_labels(out),
+        return pd.DataFrame(theta, columns=self._columns(run_id),
                             index=pd.RangeIndex(len(bows), name="text"))
 
     # ------------------------------------------------------------------ themes
@@ -269,6 +337,27 @@ class Experiment:
         return et.theme_effects(self, field, runs, period=period, df=df, level=level, sims=sims,
                                 smoothing=SMOOTHING if smoothing is None else smoothing)
 
+    def document_texts(self) -> dict[str, str]:
+        """Document (and chunk) id -> the text the corpus was built from, read again from the
+        configured corpus (debris removed and segmented as the corpus was), read once."""
+        from topics.experiment_passages import read_texts
+
+        if "texts" not in self._themes:
+            self._themes["texts"] = read_texts(self)
+        return self._themes["texts"]
+
+    def passages(self, theme: str, document: Any = None, n: int = 5, *, runs: Any = None,
+                 smoothing: float | None = None) -> pd.DataFrame:
+        """The ``n`` passages (paragraph chunks, or sentences of unchunked documents) that
+        carry ``theme`` most, pooled over ``runs``: ``document, passage, score`` (lift of the
+        passage's theme rate), ``count``, ``words`` (the evidence) and ``text``; ``document``
+        limits them to one document.  See :mod:`topics.experiment_passages`."""
+        from topics.experiment_passages import passages
+        from topics.themes import SMOOTHING
+
+        return passages(self, theme, document=document, n=n, runs=runs,
+                        smoothing=SMOOTHING if smoothing is None else smoothing)
+
     # ------------------------------------------------------------------ comparing
     def compare(self, run_a: str, run_b: str, *, topn: int = 10) -> pd.DataFrame:
         """Topics of two runs matched one to one (Hungarian) by cosine similarity of their
@@ -318,11 +407,6 @@ class Experiment:
 def _show(value: Any, limit: int = 60) -> str:
     shown = repr(value)
     return shown if len(shown) <= limit else shown[:limit - 3] + "..."
-
-
-def _topic_labels(out) -> list[str]:
-    names = out.topic_names or (None,) * out.num_topics
-    return [f"{k}: {n}" if n else f"topic {k}" for k, n in enumerate(names)]
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -27,16 +27,17 @@ import numpy as np
 import pandas as pd
 
 from topics import experiment_report_themes as rt
+from topics.experiment_report_themes import FIGURES_DIR, LABELS, PERIODS, period  # noqa: F401
 from topics import themes as th
 from topics.experiment import Experiment, load_experiment
 from topics.grid import run_label
+from topics.results import comparable_runs
 from topics.report import write_report
 from topics.report_families import family_figures
 from topics.viz import coherence_vs_k, save_figure, topic_similarity, topic_top_words
 
 log = logging.getLogger(__name__)
 
-FIGURES_DIR = "figures"
 PRIMARY = "c_npmi"
 FORMATS = ("png", "svg")  # the page shows the SVG and links both (PNG for slides, papers)
 IDENTITY = ("run_id", "engine", "guided", "num_topics", "seed")
@@ -49,7 +50,7 @@ def build_report(folder: Path) -> Path:
     """(Re)write ``folder/report.html`` and the figures under ``folder/figures``; its path."""
     exp = load_experiment(folder)
     results = exp.results
-    done = completed(results)
+    done = comparable_runs(results, exp.scored_with)  # scored under the same settings
     measures = list(exp.config["scoring"]["measures"] or [PRIMARY])
     measure = primary_measure(done, measures)
     best = best_run(done, measure)
@@ -69,6 +70,7 @@ def build_report(folder: Path) -> Path:
     if len(pair) == 2:
         add("topic_similarity_engines", f"Topic similarity: best gensim vs best tomotopy run "
             f"by {measure}", similarity_figure, exp, pair["gensim"], pair["tomotopy"])
+    _attempt("pyLDAvis pages with the names given", named_ldavis_pages, exp, results)
     table = results_table(results)
     shared = shared_settings(table)
     return write_report(
@@ -76,7 +78,11 @@ def build_report(folder: Path) -> Path:
         results=table.drop(columns=list(shared)), results_note=settings_note(shared),
         figures=figures,
         ldavis_pages=ldavis_pages(exp.folder, results), themes=theme_table, evidence=evidence,
-        corpus_stats=exp.manifest.get("corpus_stats") or {}, manifest=exp.manifest, lead=lead)
+        corpus_stats=exp.manifest.get("corpus_stats") or {}, manifest=exp.manifest, lead=lead,
+        topics=_attempt("topics table", topics_table, exp, best) if best else None,
+        topics_note=(f"The topics of the best run by {measure} ({best}): the name given with "
+                     "exp.name_topics, else the guided theme, else the automatic label."
+                     if best else None))
 
 
 # ---------------------------------------------------------------- choosing runs
@@ -173,6 +179,39 @@ def ldavis_pages(folder: Path, results: pd.DataFrame) -> dict[str, Path]:
             for rid in order}
 
 
+def topics_table(exp: Experiment, run_id: str) -> pd.DataFrame:
+    """One row per topic of ``run_id``: its number, name and top words."""
+    top = exp.topics(run_id)
+    return pd.DataFrame([{"topic": k, "name": g["name"].iloc[0],
+                          "top words": ", ".join(g["word"])}
+                         for k, g in top.groupby("topic", sort=True)])
+
+
+def named_ldavis_pages(exp: Experiment, results: pd.DataFrame) -> None:
+    """Rewrite the pyLDAvis page of every run whose topics a user named
+    (:meth:`~topics.experiment.Experiment.name_topics`), so that the page shows the names."""
+    from topics.experiment_names import user_names
+    from topics.viz import ldavis_page
+
+    rows = {r["run_id"]: r for _, r in results.iterrows()} if len(results) else {}
+    for run_id in user_names(exp.folder):
+        page = exp.folder / "ldavis" / f"{run_id}.html"
+        if run_id not in rows or not page.exists():
+            continue
+        out = exp.output(run_id)
+        ldavis_page(topic_word=out.topic_word, doc_topic=out.doc_topic,
+                    doc_lengths=out.doc_lengths, vocab=out.vocab,
+                    term_frequency=out.term_frequency, topic_names=out.topic_names,
+                    path=page, title=f"{run_label(rows[run_id])} (run {run_id})",
+                    lambda_start=_ldavis_lambda(exp))
+
+
+def _ldavis_lambda(exp: Experiment) -> float:
+    """The relevance the pyLDAvis pages open at: the config's top words (1.0: probability)."""
+    tw = exp.config.get("topwords") or {}
+    return float(tw.get("lambda", 0.6)) if tw.get("method") == "relevance" else 1.0
+
+
 # ---------------------------------------------------------------- figures
 def coherence_figure(done: pd.DataFrame, measure: str) -> Any:
     """``measure`` against K per engine (guided runs as their own line); None without values."""
@@ -233,21 +272,6 @@ def theme_section(exp: Experiment, run_id: str | None):
     table = rt.themes_table(lexicon, resolved, frequency, exp.themes(run_id).affinity)
     summary = exp.theme_summary()
     return table, rt.theme_evidence_tables(exp, run_id, summary, _snippets(exp))
-
-
-#: ``output.period`` names -> the period alias of :func:`topics.viz.theme_over_time`
-PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y", "decade": "decade"}
-LABELS = {alias: name for name, alias in PERIODS.items()}
-
-
-def period(dates: pd.Series, chosen: str = "auto") -> str:
-    """The period alias of ``chosen`` (``output.period``); for ``auto``, one giving a readable
-    number of periods for the dates' span (decades beyond 80 years)."""
-    if chosen != "auto":
-        return PERIODS[chosen]
-    span = (dates.max() - dates.min()).days
-    return ("W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365
-            else "Y" if span <= 80 * 365 else "decade")
 
 
 def _snippets(exp: Experiment) -> dict | None:

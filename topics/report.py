@@ -51,6 +51,8 @@ def write_report(
     corpus_stats: Mapping[str, Any] | None = None,
     manifest: Mapping[str, Any] | None = None,
     lead: Mapping[str, Any] | None = None,
+    topics: pd.DataFrame | None = None,
+    topics_note: str | None = None,
 ) -> Path:
     """Write ``folder/report.html`` (atomically) and return its path.
 
@@ -63,6 +65,7 @@ def write_report(
     of strings or string. ``corpus_stats`` and ``manifest``: JSON-like dicts. ``lead``: the
     section the page opens with (the themes pooled over runs): ``notes`` (paragraphs of
     text), ``table`` (a DataFrame), ``figures`` (as ``figures``), ``links`` (text -> path).
+    ``topics``: a table of topics (names, top words), after ``topics_note``.
     """
     folder = Path(folder)
     if not isinstance(results, pd.DataFrame):
@@ -83,6 +86,8 @@ def write_report(
         themes=_table(themes, empty="No themes.") if themes is not None else _empty("No themes."),
         evidence=_evidence_html(evidence),
         lead=_lead_html(lead, folder),
+        topics=(f"<p>{_esc(topics_note)}</p>" if topics_note else "")
+        + _table(topics, empty="No completed run."),
         manifest=_manifest_html(manifest or {}),
     )
     folder.mkdir(parents=True, exist_ok=True)

@@ -101,12 +101,18 @@ def run_one(task: RunTask) -> RunResult:
         if test and spec.engine in engines.PERPLEXITY_ENGINES:
             extra += _held_out(output, [bows[i] for i in test])
         model_dir = Path("models") / spec.run_id
+        labels = _auto_labels(output, task.corpus_dir, train)
         engines.save_model(output, Path(task.experiment_dir) / model_dir)
+        if labels is not None:
+            from topics.store import write_json
+
+            write_json(Path(task.experiment_dir) / model_dir / "labels.json", labels)
         words = _top(output, task, task.topn)
         diverse = _top(output, task, task.diversity_topn)
         if task.ldavis:
             _write_ldavis(output, Path(task.experiment_dir) / "ldavis" / f"{spec.run_id}.html",
-                          title=run_label(spec))
+                          title=run_label(spec), labels=labels,
+                          lam=task.topwords_lambda if task.topwords_method == "relevance" else 1.0)
         return RunResult(spec.run_id, "done", None, started, time.time(), train_s,
                          model_dir.as_posix(), words, diverse, socket.gethostname(), extra)
     except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
@@ -153,13 +159,41 @@ def _guided_prior(task: RunTask, corpus):
                                  boost=task.spec.guided_boost)
 
 
-def _write_ldavis(output, path: Path, *, title: str) -> None:
+@functools.lru_cache(maxsize=2)
+def _label_candidates(corpus_dir: str):
+    """The corpus's topic-label candidates, built once per worker (one pass over the texts)."""
+    from topics.topic_labels import label_candidates
+
+    corpus, _ = _open_corpus(corpus_dir)
+    return label_candidates(corpus.texts, corpus.vocab)
+
+
+def _auto_labels(output, corpus_dir: str, train: list[int]) -> list[str] | None:
+    """The run's automatic topic labels (topics.topic_labels); None, with a warning, if they
+    cannot be computed (the run itself is fine without them)."""
+    from topics.topic_labels import topic_labels
+
+    try:
+        return topic_labels(output.topic_word, output.doc_topic, output.vocab,
+                            candidates=_label_candidates(corpus_dir), rows=train)
+    except Exception as err:  # noqa: BLE001 - labels are a convenience, not the result
+        log.warning("no automatic topic labels: %s: %s", type(err).__name__, err)
+        return None
+
+
+def _write_ldavis(output, path: Path, *, title: str, labels: list[str] | None = None,
+                  lam: float = 1.0) -> None:
+    """The run's pyLDAvis page; topics named by their guided theme, else their label; it
+    opens at relevance ``lam`` (the config's top words: lambda, or 1.0 for probability)."""
     from topics.viz.ldavis import ldavis_page
 
+    guided = output.topic_names or (None,) * output.num_topics
+    names = [g if g is not None else (labels[k] if labels else None)
+             for k, g in enumerate(guided)]
     ldavis_page(topic_word=output.topic_word, doc_topic=output.doc_topic,
                 doc_lengths=output.doc_lengths, vocab=output.vocab,
-                term_frequency=output.term_frequency, topic_names=output.topic_names,
-                path=path, title=title)
+                term_frequency=output.term_frequency, topic_names=names,
+                path=path, title=title, lambda_start=lam)
 
 
 # ------------------------------------------------------------------ executors

@@ -3,16 +3,17 @@
 Layout of an experiment folder::
 
     manifest.json        resolved config, package versions, corpus hash, host, start time
-    results.sqlite       one row per run: parameters, status, metrics, timings, error
+    results.sqlite       one row per run: parameters, status, metrics, timings, error, and
+                         the scoring settings its metrics were computed under
     results.csv          the same table, exported after every run for spreadsheets
-    cache/<key>/         the preprocessed corpus (dictionary, Matrix Market, tokens)
-    models/<run_id>/     each run's model in its engine's own format (+ matrices)
+    cache/<key>/         the preprocessed corpus (dictionary, Matrix Market, tokens: JSON)
+    models/<run_id>/     each run's matrices (.npy), top words, and native model
     ldavis/<run_id>.html one offline pyLDAvis page per run
     figures/, report.html
 
 A run's row is written in one transaction when the run ends, so a run killed with SIGKILL
-loses at most the runs still in flight.  Models use pickle underneath (gensim, tomotopy):
-never open experiment folders from untrusted sources.
+loses at most the runs still in flight.  Nothing here unpickles: the native models under
+``models/`` (gensim's are pickles) are opened only by ``topics.engines.load_model``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import shutil
 import socket
@@ -32,7 +34,9 @@ from typing import Any, Iterator
 from topics.atomic import write_atomic
 from topics.errors import StoreError
 
-SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2  # 2: the ``scoring`` column (the settings a run's metrics were computed under)
 DB_NAME = "results.sqlite"
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".lock"
@@ -51,9 +55,13 @@ CREATE TABLE IF NOT EXISTS runs (
     train_s REAL,
     score_s REAL,
     host TEXT,
-    model_dir TEXT
+    model_dir TEXT,
+    scoring TEXT
 );
 """
+_COLUMNS = ("run_id", "corpus_key", "params", "status", "metrics", "error", "started",
+            "finished", "train_s", "score_s", "host", "model_dir", "scoring")
+_JSON_COLUMNS = ("params", "metrics", "scoring")
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class RunRecord:
     score_s: float | None = None
     host: str | None = None
     model_dir: str | None = None
+    scoring: dict[str, Any] | None = None  # the scoring settings of ``metrics``
 
 
 def write_json(path: str | Path, value: Any) -> Path:
@@ -139,12 +148,15 @@ class Store:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None:
-                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
+            if row is not None and int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: written by a newer version of topics (store schema "
                     f"{row[0]}, this version reads up to {SCHEMA_VERSION}); upgrade topics")
+            columns = {r[1] for r in db.execute("PRAGMA table_info(runs)")}
+            if "scoring" not in columns:  # schema 1: its runs are re-scored by `topics run`
+                db.execute("ALTER TABLE runs ADD COLUMN scoring TEXT")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                       (str(SCHEMA_VERSION),))
             return db
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path}: not a readable results store ({err}); "
@@ -161,11 +173,41 @@ class Store:
 
     def record(self, run: RunRecord) -> None:
         """Insert or replace one run's row in a single transaction."""
-        row = (run.run_id, run.corpus_key, json.dumps(run.params, sort_keys=True), run.status,
-               json.dumps(run.metrics, sort_keys=True), run.error, run.started, run.finished,
-               run.train_s, run.score_s, run.host, run.model_dir)
+        row = [getattr(run, c) for c in _COLUMNS]
+        for i, column in enumerate(_COLUMNS):
+            if column in _JSON_COLUMNS and row[i] is not None:
+                row[i] = json.dumps(row[i], sort_keys=True)
         with self._transaction():
-            self._db.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", row)
+            self._db.execute(f"INSERT OR REPLACE INTO runs ({', '.join(_COLUMNS)}) "
+                             f"VALUES ({', '.join('?' * len(_COLUMNS))})", row)
+
+    def rescore(self, run_id: str, *, metrics: dict[str, Any], scoring: dict[str, Any],
+                score_s: float | None) -> None:
+        """Replace a run's metrics and the scoring settings they were computed under."""
+        with self._transaction():
+            self._db.execute("UPDATE runs SET metrics=?, scoring=?, score_s=? WHERE run_id=?",
+                             (json.dumps(metrics, sort_keys=True),
+                              json.dumps(scoring, sort_keys=True), score_s, run_id))
+
+    def mark_failed(self, run_id: str, error: str) -> None:
+        """Record a completed run as failed (its files are damaged): it trains again."""
+        with self._transaction():
+            self._db.execute("UPDATE runs SET status='failed', error=? WHERE run_id=?",
+                             (error, run_id))
+
+    def drop_damaged(self) -> list[tuple[str, str]]:
+        """Delete the rows whose JSON cells cannot be read; (run id, what was wrong) each."""
+        damaged = []
+        for row in self._select("", ()):
+            try:
+                self._decode(row)
+            except StoreError as err:
+                damaged.append((row[0], str(err)))
+        if damaged:
+            with self._transaction():
+                self._db.executemany("DELETE FROM runs WHERE run_id=?",
+                                     [(run_id,) for run_id, _ in damaged])
+        return damaged
 
     def update_metrics(self, run_id: str, metrics: dict[str, Any]) -> None:
         """Merge ``metrics`` into a run's stored metrics (e.g. stability, known after a group)."""
@@ -191,13 +233,33 @@ class Store:
             raise StoreError(f"{self.path}: write failed ({err})") from None
 
     def runs(self, *, status: str | None = None) -> list[RunRecord]:
-        query = "SELECT * FROM runs" + (" WHERE status=?" if status else "") + " ORDER BY run_id"
+        """The rows (of one status), by run id; StoreError naming the run and the column
+        when a cell is damaged (``topics run`` drops such rows: the run trains again)."""
+        rows = self._select(" WHERE status=?" if status else "", (status,) if status else ())
+        return [self._decode(r) for r in rows]
+
+    def _select(self, where: str, args: tuple) -> list[tuple]:
+        query = f"SELECT {', '.join(_COLUMNS)} FROM runs{where} ORDER BY run_id"
         try:
-            rows = self._db.execute(query, (status,) if status else ()).fetchall()
+            return self._db.execute(query, args).fetchall()
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path}: not a readable results store ({err})") from None
-        return [RunRecord(r[0], r[1], json.loads(r[2]), r[3], json.loads(r[4]), *r[5:])
-                for r in rows]
+
+    def _decode(self, row: tuple) -> RunRecord:
+        values = dict(zip(_COLUMNS, row))
+        for column in _JSON_COLUMNS:
+            if column == "scoring" and values[column] is None:
+                continue  # scored before settings were recorded
+            try:
+                value = json.loads(values[column])
+            except (TypeError, ValueError) as err:
+                value = err
+            if not isinstance(value, dict):
+                raise StoreError(f"{self.path}: run {values['run_id']}: damaged {column} "
+                                 f"(not a JSON object: {str(values[column])[:60]!r}); "
+                                 "`topics run` on this folder trains the run again")
+            values[column] = value
+        return RunRecord(**values)
 
     def completed_ids(self) -> set[str]:
         """Runs recorded as done whose model folder still exists."""
@@ -240,15 +302,32 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def read_manifest(folder: str | Path) -> dict[str, Any]:
+    """The folder's manifest; StoreError naming the file when it is missing, damaged or not
+    a JSON object."""
+    path = Path(folder) / MANIFEST_NAME
+    manifest = read_json(path)
+    if not isinstance(manifest, dict):
+        raise StoreError(f"{path}: not a JSON object (a {type(manifest).__name__}); "
+                         "`topics run` on this folder writes a new one")
+    return manifest
+
+
 def write_manifest(folder: str | Path, *, config: dict, corpus_key: str, corpus_hash: str,
-                   corpus_stats: dict | None = None) -> dict:
-    """Record what this invocation ran on; earlier invocations are kept under ``history``."""
+                   corpus_stats: dict | None = None, scoring: dict | None = None) -> dict:
+    """Record what this invocation ran on (``scoring``: the scoring settings every run is
+    scored under); earlier invocations are kept under ``history``.  A damaged manifest is
+    replaced with a warning (its history is lost)."""
     path = Path(folder) / MANIFEST_NAME
     history: list = []
     if path.exists():
-        previous = read_json(path)
+        try:
+            previous = read_manifest(folder)
+        except StoreError as err:
+            log.warning("%s; writing a new manifest (the history of earlier runs is lost)", err)
+            previous = {}
         history = previous.pop("history", [])
-        history.append(previous)
+        history = (history if isinstance(history, list) else []) + ([previous] if previous else [])
     manifest = {
         "config": config,
         "corpus_key": corpus_key,
@@ -257,6 +336,7 @@ def write_manifest(folder: str | Path, *, config: dict, corpus_key: str, corpus_
         "versions": package_versions(),
         "host": socket.gethostname(),
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "scoring": scoring,
         "history": history[-20:],
     }
     write_json(path, manifest)

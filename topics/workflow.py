@@ -7,6 +7,7 @@ module that owns it; this module only puts them in order and keeps the bookkeepi
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -17,8 +18,12 @@ from typing import Any, Iterable, Iterator
 from topics.config import Config
 from topics.errors import ConfigError
 from topics.grid import RunSpec, expand_grid, seed_groups
+from topics.rerun import (clear_stamp, fresh_summary, mark_report, report_is_current,
+                          report_key, write_stamp)
+from topics.rescoring import make_scorer, refresh_runs, score_words, scoring_settings
 from topics.results import best_runs, results_frame
 from topics.runner import RunResult, RunTask, execute
+from topics.atomic import write_atomic
 from topics.store import (RunRecord, Store, experiment_lock, remove_staging, write_json,
                           write_manifest)
 
@@ -32,6 +37,7 @@ class RunSummary:
     folder: Path
     total: int
     skipped: int
+    rescored: int = 0  # completed runs re-scored under changed scoring settings
     done: int = 0
     failed: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
@@ -177,28 +183,66 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
     with experiment_lock(folder):
         for path in remove_staging(folder):
             log.info("removed %s, left by an interrupted run", path)
-        corpus = load_corpus_for(config, out=folder)
-        write_manifest(folder, config=config.resolved(), corpus_key=corpus.key,
-                       corpus_hash=corpus.content_hash, corpus_stats=corpus.stats)
-        from topics.engines import ENGINE_PARAMS
-
-        specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_PARAMS,
-                            themes=config.themes,
-                            held_out_split=config.scoring["held_out_split"])
-        _check_grid(specs, corpus, config)
-        with Store(folder) as store:
-            summary = _run_grid(store, specs, corpus, folder, config, progress=progress)
-            _record_stability(store, specs, folder, config)
-            _export_csv(store, folder, corpus.key)
-            summary.best = best_runs(store, corpus.key, config.scoring["measures"])
+        stamp = fresh_summary(folder, config)
+        if stamp is not None:
+            runs = len(stamp["runs"])
+            log.info("nothing to do: all %d runs of %s are complete and its config, input "
+                     "files and package versions are unchanged", runs, folder)
+            summary = RunSummary(folder=folder, total=runs, skipped=runs, best=stamp["best"])
+        else:
+            clear_stamp(folder)
+            summary = _run_all(config, folder, progress=progress)
     summary.ldavis = sorted((folder / "ldavis").glob("*.html"))
     if config.output["report"]:
-        summary.report = write_experiment_report(folder)
+        summary.report = _report_if_changed(folder, config)
     return summary
 
 
+def _run_all(config: Config, folder: Path, *, progress: bool) -> RunSummary:
+    """Preprocess (through the cache), expand and check the grid, re-score and run what is
+    missing, record stability and results.csv; stamp the folder when every run is complete."""
+    corpus = load_corpus_for(config, out=folder)
+    settings = scoring_settings(config, labels_field(config, corpus))
+    write_manifest(folder, config=config.resolved(), corpus_key=corpus.key,
+                   corpus_hash=corpus.content_hash, corpus_stats=corpus.stats,
+                   scoring=settings)
+    from topics.engines import ENGINE_PARAMS
+
+    specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_PARAMS,
+                        themes=config.themes, held_out_split=config.scoring["held_out_split"])
+    _check_grid(specs, corpus, config)
+    with Store(folder) as store:
+        for _, problem in store.drop_damaged():
+            log.warning("%s: dropped; the run trains again if it is in the grid", problem)
+        scorer = functools.cache(lambda: make_scorer(config, corpus))
+        rescored = refresh_runs(store, corpus=corpus, folder=folder, config=config,
+                                settings=settings, scorer=scorer)
+        summary = _run_grid(store, specs, corpus, folder, config, scorer=scorer,
+                            settings=settings, progress=progress)
+        summary.rescored = rescored
+        _record_stability(store, specs, folder, config)
+        _export_csv(store, folder, corpus.key)
+        summary.best = best_runs(store, corpus.key, config.scoring["measures"], settings)
+        complete = {s.run_id for s in specs} <= store.completed_ids()
+    if complete and not summary.failed:
+        write_stamp(folder, config, run_ids=[s.run_id for s in specs], best=summary.best)
+    return summary
+
+
+def _report_if_changed(folder: Path, config: Config) -> Path:
+    """``report.html``, rewritten only when what it shows may have changed (the results
+    table, the config or the package versions): a rerun with nothing to do draws nothing."""
+    key = report_key(folder, config)
+    if report_is_current(folder, key):
+        log.info("report unchanged: %s", folder / "report.html")
+        return folder / "report.html"
+    report = write_experiment_report(folder)
+    mark_report(folder, key)
+    return report
+
+
 def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: Config, *,
-              progress: bool) -> RunSummary:
+              scorer, settings: dict[str, Any], progress: bool) -> RunSummary:
     done = store.completed_ids()
     todo = [s for s in specs if s.run_id not in done]
     summary = RunSummary(folder=folder, total=len(specs), skipped=len(specs) - len(todo))
@@ -207,14 +251,15 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
     if not todo:
         return summary
     by_id = {s.run_id: s for s in todo}
-    scorer = make_scorer(config, corpus)
+    scorer()  # the reference corpus is read (and a bad one reported) before any training
     # Largest models first: the long runs start early and the short ones fill the gaps, so
     # the workers finish together instead of one training the biggest model alone at the end.
     todo = sorted(todo, key=lambda s: -s.num_topics)
     tasks = _tasks(todo, corpus, folder, config, _resolved_theme_ids(config, corpus))
     results = _execute(tasks, config)
     for result in _progress(results, total=len(todo), enabled=progress):
-        _record(store, by_id[result.run_id], result, scorer, config, folder, corpus)
+        _record(store, by_id[result.run_id], result, scorer(), config, folder, corpus,
+                settings)
         _export_csv(store, folder, specs[0].corpus_key)
         if result.status == "done":
             summary.done += 1
@@ -253,38 +298,10 @@ def _progress(results: Iterable[RunResult], *, total: int, enabled: bool) -> Ite
             yield result
 
 
-def make_scorer(config: Config, corpus):
-    """The shared coherence accumulator over the reference texts (the training texts unless
-    ``scoring.reference`` names another corpus)."""
-    from topics.scoring import CoherenceScorer
-
-    texts = corpus.texts
-    if config.scoring["reference"]:
-        texts = _reference_texts(config, corpus)
-    return CoherenceScorer(texts, dictionary=None if config.scoring["reference"] else
-                           corpus.dictionary, measures=config.scoring["measures"],
-                           topn=config.scoring["topn"])
-
-
-def _reference_texts(config: Config, corpus) -> list[list[str]]:
-    from topics.io import read_documents
-
-    documents, _ = read_documents(config.scoring["reference"])
-    return [corpus.transform_text(d.text) if d.tokens is None else list(d.tokens)
-            for d in documents]
-
-
 def _score(result: RunResult, scorer, config: Config) -> dict[str, Any]:
-    from topics.scoring import coherence_means, diversity
-
-    scorer.add_models({result.run_id: [list(t) for t in result.top_words]})
-    # A run's value is the mean over its topics as gensim's get_coherence and the notebook's
-    # coherence_means take it: a topic scoring NaN (no known word) makes the run's value NaN.
-    means = coherence_means(scorer.score(result.run_id)).iloc[0]
-    metrics = {m: float(means[m]) for m in config.scoring["measures"]}
-    metrics["diversity"] = float(diversity([list(t) for t in result.diversity_words],
-                                           topn=config.scoring["diversity_topn"]))
-    return metrics
+    """Coherence means and diversity of a finished run (as re-scoring computes them)."""
+    return score_words(result.run_id, [list(t) for t in result.top_words],
+                       [list(t) for t in result.diversity_words], scorer, config)
 
 
 def _engine_metrics(result: RunResult, corpus, folder: Path, config: Config) -> dict[str, Any]:
@@ -309,7 +326,7 @@ def _engine_metrics(result: RunResult, corpus, folder: Path, config: Config) -> 
 
 
 def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Config,
-            folder: Path, corpus) -> None:
+            folder: Path, corpus, settings: dict[str, Any]) -> None:
     metrics: dict[str, Any] = {}
     score_s = None
     error = result.error
@@ -327,7 +344,8 @@ def _record(store: Store, spec: RunSpec, result: RunResult, scorer, config: Conf
     store.record(RunRecord(
         run_id=spec.run_id, corpus_key=spec.corpus_key, params=spec.as_dict(), status=status,
         metrics=metrics, error=error, started=result.started, finished=result.finished,
-        train_s=result.train_s, score_s=score_s, host=result.host, model_dir=result.model_dir))
+        train_s=result.train_s, score_s=score_s, host=result.host, model_dir=result.model_dir,
+        scoring=settings if status == "done" else None))
 
 
 def _record_stability(store: Store, specs: list[RunSpec], folder: Path, config: Config) -> None:
@@ -347,8 +365,6 @@ def _record_stability(store: Store, specs: list[RunSpec], folder: Path, config: 
 
 
 def _export_csv(store: Store, folder: Path, corpus_key: str) -> None:
-    from topics.store import write_atomic
-
     write_atomic(folder / "results.csv", results_frame(store, corpus_key).to_csv(index=False))
 
 
@@ -356,6 +372,9 @@ def format_summary(summary: RunSummary) -> str:
     lines = [f"experiment: {summary.folder}",
              f"runs: {summary.total} in the grid, {summary.skipped} already completed, "
              f"{summary.done} done now, {summary.failed} failed"]
+    if summary.rescored:
+        lines.append(f"  {summary.rescored} re-scored from their saved matrices under the "
+                     "current scoring settings")
     lines += [f"  failed {run}: {err}" for run, err in summary.errors]
     for measure, (run, value) in summary.best.items():
         lines.append(f"best by {measure}: {run} ({value:.4f})")

@@ -195,6 +195,7 @@ def _grid(**axes: list) -> dict:
     {"alpha": [None, 0.1]}, {"alpha": [0.5, None, "asymmetric", 0.1, "symmetric"]},
     {"alpha": ["auto", 0.1], "eta": [0.01, "symmetric"], "engine": ["tomotopy", "gensim"]},
     {"alpha": ["auto", 1], "num_topics": [3, 2], "seeds": [1, 0]},
+    {"engine": ["tomotopy"], "optim_interval": [None, 5], "alpha": [0.1, "symmetric"]},
 ])
 def test_mixed_named_and_numeric_axes_expand_in_a_stable_order(axes):
     specs = expand_grid(_grid(**axes), corpus_key="k", engine_params=ENGINE_PARAMS)
@@ -231,6 +232,11 @@ def test_cli_run_with_mixed_axes_runs_every_point_and_resumes(tmp_path, tiny_cor
     assert again.returncode == 0 and "4 already completed" in again.stdout, again.stdout
     rows = (tmp_path / "out" / "results.csv").read_text(encoding="utf-8")
     assert "auto" in rows and "0.1" in rows and "symmetric" in rows
+    from topics import load_experiment
+
+    exp = load_experiment(tmp_path / "out")
+    assert list(exp.best("c_npmi", by="alpha")["alpha"]) == [0.1, "auto"]
+    assert len(exp.best("c_npmi", by=["alpha", "eta"])) == 4
 
 
 # ---------------------------------------------------------------- helpers

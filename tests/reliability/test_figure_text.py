@@ -188,3 +188,24 @@ def test_report_keeps_every_theme_figure_with_dollar_names(tmp_path):
         assert name in figures, sorted(figures)
     assert np.all([(tmp_path / "out" / "figures" / f"{n}.png").stat().st_size > 0
                    for n in figures])
+
+
+def test_every_figure_function_of_the_package_draws_plain_text():
+    """A figure function added later must go through plain_figure too."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import topics.viz
+
+    checked = []
+    for info in pkgutil.iter_modules(topics.viz.__path__):
+        if info.name.startswith("_"):  # the helpers (new_figure, plain_text) themselves
+            continue
+        module = importlib.import_module(f"topics.viz.{info.name}")
+        for name, func in inspect.getmembers(module, inspect.isfunction):
+            if (func.__module__ == module.__name__ and not name.startswith("_")
+                    and func.__annotations__.get("return") in ("Figure", Figure)):
+                checked.append(name)
+                assert hasattr(func, "__wrapped__"), f"{module.__name__}.{name}: use @plain_figure"
+    assert {"doc_theme_heatmap", "theme_over_time", "topic_top_words"} <= set(checked)

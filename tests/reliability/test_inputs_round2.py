@@ -232,7 +232,7 @@ def test_over_time_reads_stored_dates_as_iso_only():
 
     dates = pd.Series(["2022-04-12", "1-04-12", "12 Apr", "2021-01-05", None],
                       index=list("abcde"))
-    periods = _periods(dates, "M")
+    periods, _ = _periods(dates, "M")
     assert str(periods["a"]) == "2022-04" and str(periods["d"]) == "2021-01"
     assert periods[["b", "c", "e"]].isna().all()
 
@@ -246,3 +246,23 @@ def test_theme_effects_read_stored_dates_as_iso_only():
     assert years[[1, 2]].isna().all()  # not 2012-01-04, not year 1
     assert not _is_time("published", pd.Series(["1-04-12", "2-05-12"]))
     assert _is_time("published", pd.Series(["2022-04-12", "2021-05-12"]))
+
+
+@pytest.mark.parametrize("values,kind", [
+    ([10 ** 12, 1649721600], "timestamp[s]"), ([-(10 ** 12), 1649721600], "timestamp[s]"),
+    ([10 ** 12, 1649721600], "timestamp[s, tz=UTC]"), ([10 ** 9, 19094], "date32"),
+])
+def test_parquet_dates_beyond_python_are_counted_not_a_traceback(tmp_path, values, kind):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = {"timestamp[s]": pa.timestamp("s"), "timestamp[s, tz=UTC]": pa.timestamp("s", "UTC"),
+             "date32": pa.date32()}
+    path = tmp_path / "c.parquet"
+    pq.write_table(pa.table({"text": ["alpha", "beta"],
+                             "date": pa.array(values, type=types[kind]),
+                             "seen": pa.array(values, type=types[kind])}), path)
+    docs, report = read_documents(path)
+    assert [d.meta.get("date") for d in docs] == [None, "2022-04-12"]
+    assert sum("not understood" in reason for _, reason in report.repaired) == 1
+    assert isinstance(docs[0].meta["seen"], str)  # another such column: kept as text

@@ -96,7 +96,7 @@ def test_the_report_of_a_planted_folder_never_unpickles(planted):
     assert result.returncode == 0, result.stderr[-3000:]
     assert not marker.exists()
     page = (folder / "report.html").read_text(encoding="utf-8")
-    assert "Top words of the best run" in page and "Theme scores (lift) per document" in page
+    assert "Top words of the best run" in page and "Theme lift per document" in page
 
 
 def test_a_pickled_matrix_is_refused_not_loaded(built, tmp_path):

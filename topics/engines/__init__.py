@@ -10,8 +10,8 @@ from topics.engines.api import engine_metrics, infer, train
 from topics.engines.base import ModelOutput
 from topics.engines.heldout import PERPLEXITY_ENGINES, held_out_bound
 from topics.engines.params import ENGINE_PARAMS, ENGINES, FIELD_ENGINES, resolve_params
-from topics.engines.storage import load_model, save_model
+from topics.engines.storage import check_model_files, load_model, save_model
 
 __all__ = ["ENGINES", "ENGINE_PARAMS", "FIELD_ENGINES", "ModelOutput", "PERPLEXITY_ENGINES",
-           "engine_metrics", "held_out_bound", "infer", "load_model", "resolve_params",
-           "save_model", "train"]
+           "check_model_files", "engine_metrics", "held_out_bound", "infer", "load_model",
+           "resolve_params", "save_model", "train"]

@@ -84,3 +84,25 @@ def load_model(folder: str | os.PathLike, *, native: bool = True) -> ModelOutput
                        doc_ids=tuple(meta["doc_ids"]),
                        topic_names=None if names is None else tuple(names),
                        native=model, extras=extras, **arrays)
+
+
+def check_model_files(folder: str | os.PathLike) -> None:
+    """Raise StoreError naming the file if a model folder's ``output.json`` or a matrix is
+    missing, holds objects (a pickle) or is cut short.  Reads the ``.npy`` headers and file
+    sizes only, so it is cheap enough to run on every completed run."""
+    folder = Path(folder)
+    if not (folder / "output.json").is_file():
+        raise StoreError(f"{folder / 'output.json'}: missing")
+    for name in _ARRAYS:
+        path = folder / f"{name}.npy"
+        try:
+            with open(path, "rb") as f:
+                version = np.lib.format.read_magic(f)
+                read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0)
+                shape, _, dtype = read(f)
+                expected = f.tell() + int(np.prod(shape)) * dtype.itemsize
+            if dtype.hasobject or os.path.getsize(path) != expected:
+                raise ValueError("objects, or not the size its header says")
+        except (OSError, ValueError) as err:
+            raise StoreError(f"{path}: damaged or unreadable ({err})") from None

@@ -171,12 +171,36 @@ def iter_parquet(path: Path, *, columns: Columns, encoding_errors: str,
                                  row=index + 1) from None
             if batch is None:
                 return
-            for record in batch.to_pylist():
+            for record in _batch_records(batch, path=path, first_row=index + 1):
                 yield index, index + 1, record
                 index += 1
 
     yield from records_to_documents(records(), path=path, header=header, columns=columns,
                                     report=report)
+
+
+def _batch_records(batch: Any, *, path: Path, first_row: int) -> list[dict]:
+    """A Parquet batch as Python records.  A column holding values Python cannot represent
+    (a timestamp in year 33658 or -29719, a date32 beyond year 9999) is read as text
+    instead ("<value out of range: ...>"), so that one such cell is an unreadable date
+    (left out and counted) or a text value rather than an ``OverflowError`` for the file."""
+    import pyarrow as pa
+
+    try:
+        return batch.to_pylist()
+    except (OverflowError, ValueError, pa.ArrowException):
+        pass
+    columns = {}
+    for name, column in zip(batch.schema.names, batch.columns):
+        try:
+            columns[name] = column.to_pylist()
+        except (OverflowError, ValueError, pa.ArrowException):
+            try:
+                columns[name] = column.cast(pa.string()).to_pylist()
+            except (OverflowError, ValueError, pa.ArrowException) as exc:
+                raise InputError(path, f"column {name!r} holds values out of range in the "
+                                       f"rows from here: {exc}", row=first_row) from None
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def require_text_column(path: Path, available: list, text_column: str) -> None:

@@ -8,13 +8,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from topics.errors import ConfigError
-from topics.viz._common import aligned, check_positive_int, check_scores
+from topics.viz._common import aligned, check_positive_int, check_scores, plain_figure
 from topics.viz.effect_dots import theme_effect_dots
 
 MISSING = "(missing)"
 OTHER = "(other)"
 
 
+@plain_figure
 def theme_by_field(
     scores: pd.DataFrame,
     values: Any,
