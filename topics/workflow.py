@@ -225,7 +225,8 @@ def _run_all(config: Config, folder: Path, *, progress: bool) -> RunSummary:
         summary.best = best_runs(store, corpus.key, config.scoring["measures"], settings)
         complete = {s.run_id for s in specs} <= store.completed_ids()
     if complete and not summary.failed:
-        write_stamp(folder, config, run_ids=[s.run_id for s in specs], best=summary.best)
+        write_stamp(folder, config, run_ids=[s.run_id for s in specs], best=summary.best,
+                    corpus_key=corpus.key)
     return summary
 
 
