@@ -343,6 +343,27 @@ class Experiment:
         return et.theme_effects(self, field, runs, period=period, df=df, level=level, sims=sims,
                                 smoothing=SMOOTHING if smoothing is None else smoothing)
 
+    def document_texts(self) -> dict[str, str]:
+        """Document (and chunk) id -> the text the corpus was built from, read again from the
+        configured corpus (debris removed and segmented as the corpus was), read once."""
+        from topics.experiment_passages import read_texts
+
+        if "texts" not in self._themes:
+            self._themes["texts"] = read_texts(self)
+        return self._themes["texts"]
+
+    def passages(self, theme: str, document: Any = None, n: int = 5, *, runs: Any = None,
+                 smoothing: float | None = None) -> pd.DataFrame:
+        """The ``n`` passages (paragraph chunks, or sentences of unchunked documents) that
+        carry ``theme`` most, pooled over ``runs``: ``document, passage, score`` (lift of the
+        passage's theme rate), ``count``, ``words`` (the evidence) and ``text``; ``document``
+        limits them to one document.  See :mod:`topics.experiment_passages`."""
+        from topics.experiment_passages import passages
+        from topics.themes import SMOOTHING
+
+        return passages(self, theme, document=document, n=n, runs=runs,
+                        smoothing=SMOOTHING if smoothing is None else smoothing)
+
     # ------------------------------------------------------------------ comparing
     def compare(self, run_a: str, run_b: str, *, topn: int = 10) -> pd.DataFrame:
         """Topics of two runs matched one to one (Hungarian) by cosine similarity of their
