@@ -179,17 +179,11 @@ class Experiment:
 
     # ------------------------------------------------------------------ names
     def _named(self, run_id: str, out):
-        """``out`` with ``topic_names`` set to :meth:`topic_names` (what every table, figure
-        and page built from it shows)."""
-        import dataclasses
+        """``out`` with ``topic_names`` set to :meth:`topic_names`."""
+        from topics.experiment_names import named_output
 
-        from topics.experiment_names import auto_labels, display_names, user_names
-
-        user = user_names(self.folder).get(run_id)
-        self._given[run_id] = display_names(out.num_topics, user=user, guided=out.topic_names)
-        names = display_names(out.num_topics, user=user, guided=out.topic_names,
-                              auto=auto_labels(self._run_dir(run_id)))
-        return dataclasses.replace(out, topic_names=names if any(names) else None)
+        out, self._given[run_id] = named_output(out, self.folder, run_id, self._run_dir(run_id))
+        return out
 
     def _columns(self, run_id: str) -> list[str]:
         """Topic column keys of :meth:`doc_topics` and :meth:`infer`: ``3: trade`` for a
