@@ -175,7 +175,12 @@ def _resolved_theme_ids(config: Config, corpus) -> tuple:
 
 def run_experiment(config: Config, *, out: str | Path | None = None,
                    progress: bool = False) -> RunSummary:
-    """Run the config's grid in its experiment folder, skipping runs already completed."""
+    """Run the config's grid in its experiment folder, skipping runs already completed.
+
+    Completed runs scored under other scoring settings (or with ``top_words.json`` missing)
+    are re-scored from their saved matrices; damaged ones train again (topics.rescoring).
+    Resuming in an existing folder may unpickle what is in it (gensim's Matrix Market index
+    for corpora too large for memory): run only in folders you trust."""
     folder = experiment_folder(config, out)
     with experiment_lock(folder):
         for path in remove_staging(folder):
