@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from topics import experiment_report_themes as rt
+from topics.experiment_report_themes import FIGURES_DIR, LABELS, PERIODS, period  # noqa: F401
 from topics import themes as th
 from topics.experiment import Experiment, load_experiment
 from topics.grid import run_label
@@ -37,7 +38,6 @@ from topics.viz import coherence_vs_k, save_figure, topic_similarity, topic_top_
 
 log = logging.getLogger(__name__)
 
-FIGURES_DIR = "figures"
 PRIMARY = "c_npmi"
 FORMATS = ("png", "svg")  # the page shows the SVG and links both (PNG for slides, papers)
 IDENTITY = ("run_id", "engine", "guided", "num_topics", "seed")
@@ -265,21 +265,6 @@ def theme_section(exp: Experiment, run_id: str | None):
     table = rt.themes_table(lexicon, resolved, frequency, exp.themes(run_id).affinity)
     summary = exp.theme_summary()
     return table, rt.theme_evidence_tables(exp, run_id, summary, _snippets(exp))
-
-
-#: ``output.period`` names -> the period alias of :func:`topics.viz.theme_over_time`
-PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y", "decade": "decade"}
-LABELS = {alias: name for name, alias in PERIODS.items()}
-
-
-def period(dates: pd.Series, chosen: str = "auto") -> str:
-    """The period alias of ``chosen`` (``output.period``); for ``auto``, one giving a readable
-    number of periods for the dates' span (decades beyond 80 years)."""
-    if chosen != "auto":
-        return PERIODS[chosen]
-    span = (dates.max() - dates.min()).days
-    return ("W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365
-            else "Y" if span <= 80 * 365 else "decade")
 
 
 def _snippets(exp: Experiment) -> dict | None:

@@ -23,6 +23,23 @@ from topics.experiment_themes import scored_documents, select_runs
 
 log = logging.getLogger(__name__)
 
+FIGURES_DIR = "figures"
+
+#: ``output.period`` names -> the period alias of :func:`topics.viz.theme_over_time`
+PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y", "decade": "decade"}
+LABELS = {alias: name for name, alias in PERIODS.items()}
+
+
+def period(dates: pd.Series, chosen: str = "auto") -> str:
+    """The period alias of ``chosen`` (``output.period``); for ``auto``, one giving a readable
+    number of periods for the dates' span (decades beyond 80 years)."""
+    if chosen != "auto":
+        return PERIODS[chosen]
+    span = (dates.max() - dates.min()).days
+    return ("W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365
+            else "Y" if span <= 80 * 365 else "decade")
+
+
 FIELDS = ("source", "label")
 TIME_FIELDS = ("date", "year")
 TOP_DOCUMENTS = 10
@@ -149,7 +166,6 @@ def period_figure(exp: Experiment, dates: pd.Series, mean: pd.DataFrame, chosen:
     counted once, above the number of documents per period.  Its data go to
     ``figures/theme_by_period.csv`` (period, documents, one column per theme)."""
     from topics.atomic import write_atomic
-    from topics.experiment_report import FIGURES_DIR, LABELS, period
     from topics.viz import theme_by_period, theme_over_time
 
     dates = dates.reindex(mean.index)

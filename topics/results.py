@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from topics.store import Store
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: a rerun with nothing to do
+    import pandas as pd  # never needs it
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def fingerprint(settings: dict[str, Any] | None) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def results_frame(store: Store, corpus_key: str | None = None) -> pd.DataFrame:
+def results_frame(store: Store, corpus_key: str | None = None) -> "pd.DataFrame":
     """The results table as a DataFrame: one row per run, parameters and metrics as columns;
     ``scored_with`` is the digest of the scoring settings of a run's metrics: only runs
     scored under the same settings compare."""
@@ -39,10 +40,12 @@ def results_frame(store: Store, corpus_key: str | None = None) -> pd.DataFrame:
         rows.append({"run_id": r.run_id, **r.params, "status": r.status, **r.metrics,
                      "train_s": r.train_s, "score_s": r.score_s, "error": r.error,
                      "scored_with": fingerprint(r.scoring)})
+    import pandas as pd
+
     return pd.DataFrame(rows)
 
 
-def comparable_runs(frame: pd.DataFrame, scored_with: str | None) -> pd.DataFrame:
+def comparable_runs(frame: "pd.DataFrame", scored_with: str | None) -> "pd.DataFrame":
     """The completed runs of a results frame scored under the settings ``scored_with`` (see
     :func:`fingerprint`): scores computed under other settings are not comparable, so they
     are left out with a warning (``topics run`` re-scores them).  All completed runs when

@@ -18,9 +18,12 @@ from typing import Any, Iterable, Iterator
 from topics.config import Config
 from topics.errors import ConfigError
 from topics.grid import RunSpec, expand_grid, seed_groups
+from topics.rerun import (clear_stamp, fresh_summary, mark_report, report_is_current,
+                          report_key, write_stamp)
 from topics.rescoring import make_scorer, refresh_runs, score_words, scoring_settings
 from topics.results import best_runs, results_frame
 from topics.runner import RunResult, RunTask, execute
+from topics.atomic import write_atomic
 from topics.store import (RunRecord, Store, experiment_lock, remove_staging, write_json,
                           write_manifest)
 
@@ -185,33 +188,62 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
     with experiment_lock(folder):
         for path in remove_staging(folder):
             log.info("removed %s, left by an interrupted run", path)
-        corpus = load_corpus_for(config, out=folder)
-        settings = scoring_settings(config, labels_field(config, corpus))
-        write_manifest(folder, config=config.resolved(), corpus_key=corpus.key,
-                       corpus_hash=corpus.content_hash, corpus_stats=corpus.stats,
-                       scoring=settings)
-        from topics.engines import ENGINE_PARAMS
-
-        specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_PARAMS,
-                            themes=config.themes,
-                            held_out_split=config.scoring["held_out_split"])
-        _check_grid(specs, corpus, config)
-        with Store(folder) as store:
-            for _, problem in store.drop_damaged():
-                log.warning("%s: dropped; the run trains again if it is in the grid", problem)
-            scorer = functools.cache(lambda: make_scorer(config, corpus))
-            rescored = refresh_runs(store, corpus=corpus, folder=folder, config=config,
-                                    settings=settings, scorer=scorer)
-            summary = _run_grid(store, specs, corpus, folder, config, scorer=scorer,
-                                settings=settings, progress=progress)
-            summary.rescored = rescored
-            _record_stability(store, specs, folder, config)
-            _export_csv(store, folder, corpus.key)
-            summary.best = best_runs(store, corpus.key, config.scoring["measures"], settings)
+        stamp = fresh_summary(folder, config)
+        if stamp is not None:
+            runs = len(stamp["runs"])
+            log.info("nothing to do: all %d runs of %s are complete and its config, input "
+                     "files and package versions are unchanged", runs, folder)
+            summary = RunSummary(folder=folder, total=runs, skipped=runs, best=stamp["best"])
+        else:
+            clear_stamp(folder)
+            summary = _run_all(config, folder, progress=progress)
     summary.ldavis = sorted((folder / "ldavis").glob("*.html"))
     if config.output["report"]:
-        summary.report = write_experiment_report(folder)
+        summary.report = _report_if_changed(folder, config)
     return summary
+
+
+def _run_all(config: Config, folder: Path, *, progress: bool) -> RunSummary:
+    """Preprocess (through the cache), expand and check the grid, re-score and run what is
+    missing, record stability and results.csv; stamp the folder when every run is complete."""
+    corpus = load_corpus_for(config, out=folder)
+    settings = scoring_settings(config, labels_field(config, corpus))
+    write_manifest(folder, config=config.resolved(), corpus_key=corpus.key,
+                   corpus_hash=corpus.content_hash, corpus_stats=corpus.stats,
+                   scoring=settings)
+    from topics.engines import ENGINE_PARAMS
+
+    specs = expand_grid(config.grid, corpus_key=corpus.key, engine_params=ENGINE_PARAMS,
+                        themes=config.themes, held_out_split=config.scoring["held_out_split"])
+    _check_grid(specs, corpus, config)
+    with Store(folder) as store:
+        for _, problem in store.drop_damaged():
+            log.warning("%s: dropped; the run trains again if it is in the grid", problem)
+        scorer = functools.cache(lambda: make_scorer(config, corpus))
+        rescored = refresh_runs(store, corpus=corpus, folder=folder, config=config,
+                                settings=settings, scorer=scorer)
+        summary = _run_grid(store, specs, corpus, folder, config, scorer=scorer,
+                            settings=settings, progress=progress)
+        summary.rescored = rescored
+        _record_stability(store, specs, folder, config)
+        _export_csv(store, folder, corpus.key)
+        summary.best = best_runs(store, corpus.key, config.scoring["measures"], settings)
+        complete = {s.run_id for s in specs} <= store.completed_ids()
+    if complete and not summary.failed:
+        write_stamp(folder, config, run_ids=[s.run_id for s in specs], best=summary.best)
+    return summary
+
+
+def _report_if_changed(folder: Path, config: Config) -> Path:
+    """``report.html``, rewritten only when what it shows may have changed (the results
+    table, the config or the package versions): a rerun with nothing to do draws nothing."""
+    key = report_key(folder, config)
+    if report_is_current(folder, key):
+        log.info("report unchanged: %s", folder / "report.html")
+        return folder / "report.html"
+    report = write_experiment_report(folder)
+    mark_report(folder, key)
+    return report
 
 
 def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: Config, *,
@@ -338,8 +370,6 @@ def _record_stability(store: Store, specs: list[RunSpec], folder: Path, config: 
 
 
 def _export_csv(store: Store, folder: Path, corpus_key: str) -> None:
-    from topics.store import write_atomic
-
     write_atomic(folder / "results.csv", results_frame(store, corpus_key).to_csv(index=False))
 
 
