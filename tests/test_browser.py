@@ -215,6 +215,26 @@ def test_ldavis_page_draws_one_circle_per_topic_offline(browser, seeds_dir, tmp_
     assert all(u.startswith(("file:", "data:", "about:")) for u in browser.requested_urls(session))
 
 
+def test_ldavis_page_opens_at_the_configured_lambda(browser, seeds_dir, tmp_path):
+    model = _tiny_lda(seeds_dir, k=3)
+    page = ldavis_page(**model, path=tmp_path / "l.html", title="relevance", lambda_start=0.6)
+    session = browser.open(page)
+    slider = "document.querySelector('#ldavis input[type=range]')"
+    assert browser.evaluate(session, f"{slider}.value") == "0.6"
+    assert browser.evaluate(session, "location.hash") == "#topic=0&lambda=0.6&term="
+    # Hovering a topic ranks its bars by relevance at 0.6: the first bar is the top word by
+    # relevance, recomputed here from the model (Sievert and Shirley 2014).
+    browser.evaluate(session, "document.querySelector('#ldavis circle.dot')"
+                              ".dispatchEvent(new MouseEvent('mouseover'))")
+    first = browser.evaluate(session, "Array.from(document.querySelectorAll('#ldavis .terms'))"
+                                      ".map(t => t.textContent)[0]")
+    phi = np.asarray(model["topic_word"])[0]
+    tf = np.asarray(model["term_frequency"], dtype=float)
+    relevance = 0.6 * np.log(phi) + 0.4 * np.log(phi / (tf / tf.sum()))
+    assert first == model["vocab"][int(np.argmax(relevance))]
+    assert browser.errors(session) == []
+
+
 def test_report_renders_sorts_and_runs_no_injected_script(browser, seeds_dir, tmp_path):
     meta = pd.read_csv(seeds_dir / "metadata.csv")
     titles = list(meta["title"])
@@ -253,3 +273,30 @@ def test_report_renders_sorts_and_runs_no_injected_script(browser, seeds_dir, tm
     assert browser.errors(session) == []
     assert all(u.startswith(("file:", "data:", "about:")) for u in browser.requested_urls(session))
 
+
+
+def test_themes_page_renders_highlights_and_runs_no_injected_script(browser, tmp_path):
+    from topics.themes_page import write_themes_page
+
+    spans = [("Troops left ", None), ("Kazakhstan", INJECTED), (" after the ", None),
+             ("protests", "unrest"), (f" {INJECTED} & <b>bold</b>", None)]
+    passages = {INJECTED: pd.DataFrame({"document": ["d1"], "title": [INJECTED], "score": [2.5],
+                                        "words": [f"{INJECTED} x2"], "spans": [spans]}),
+                "unrest": pd.DataFrame(columns=["document", "title", "score", "words", "spans"])}
+    page = write_themes_page(tmp_path, title=INJECTED, themes=[INJECTED, "unrest"],
+                             passages=passages, notes=[INJECTED],
+                             documents=[{"id": INJECTED, "title": INJECTED, "themes": INJECTED,
+                                         "spans": spans}])
+    session = browser.open(page)
+    assert browser.evaluate(session, "document.title") == INJECTED
+    assert browser.evaluate(session, "typeof window.pwned") == "undefined"
+    assert browser.evaluate(session, "document.scripts.length") == 0
+    marks = browser.evaluate(session, "Array.from(document.querySelectorAll('mark'))"
+                                      ".map(m => [m.textContent, m.title])")
+    assert ["Kazakhstan", INJECTED] in marks and ["protests", "unrest"] in marks
+    assert browser.evaluate(session, "document.querySelectorAll('blockquote').length") == 1
+    assert browser.evaluate(session, "document.querySelectorAll('b').length") == 0
+    assert browser.evaluate(session, "getComputedStyle(document.querySelector('mark.t1'))"
+                                     ".backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert not browser.errors(session)
+    browser.screenshot(session, ARTIFACTS / "themes_page.png")

@@ -152,6 +152,24 @@ def test_report_leads_with_themes_pooled_over_all_runs(full):
 
 
 @pytest.mark.slow
+def test_reading_page_has_passages_and_highlighted_texts(full):
+    out, _, page = full
+    assert '<a href="themes.html">' in _section(page, "pooled")
+    reading = (out / "themes.html").read_text(encoding="utf-8")
+    football = re.search(r'<section id="theme-\d"><h2>football: (.*?)</section>', reading,
+                         re.S).group(1)
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", football, re.S)
+    assert 1 <= len(quotes) <= 5
+    # Every highlighted word of a football passage is one of its seeds, marked as football.
+    assert set(re.findall(r'title="(\w+)"', quotes[0])) == {"football"}
+    marked = re.findall(r'<mark class="t\d" title="football">(\w+)</mark>', quotes[0])
+    assert marked and set(marked) <= {"goal", "striker", "penalty"}
+    assert "about sport" in football  # the passages come from sport stories
+    documents = re.search(r'<section id="documents">(.*?)</section>', reading, re.S).group(1)
+    assert 'title="finance"' in documents and 'title="football"' in documents
+
+
+@pytest.mark.slow
 def test_report_takes_the_corpus_statistics_and_manifest(full):
     out, _, page = full
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

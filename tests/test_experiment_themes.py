@@ -186,3 +186,27 @@ def test_effects_over_time_peak_where_plain_counts_peak(exp):
         exp.theme_effects("colour")
     with pytest.raises(ConfigError, match="period"):
         exp.theme_effects("bloc", period=10)
+
+
+def test_passages_rank_the_texts_that_use_the_theme_words(exp):
+    top = exp.passages("cold_war", n=3)
+    assert list(top.columns) == ["document", "passage", "score", "count", "words", "text"]
+    assert list(top["document"]) == ["cw_5", "cw_4", "cw_3"]  # 6, 5, 4 cold-war tokens
+    assert list(top["count"]) == [6, 5, 4]
+    assert top["text"][0] == exp.texts["cw_5"]  # unchunked, no sentence end: one passage
+    # The score by hand: the passage's rate with the model's mass averaged over the runs,
+    # over the corpus mean rate averaged over the runs.
+    per_run = [exp.run_themes(r) for r in exp.results["run_id"]]
+    n, length = 6, per_run[0].lengths["cw_5"]
+    mass = np.mean([r.mass.loc["cw_5", "cold_war"] for r in per_run])
+    scale = np.mean([r.rates["cold_war"].mean() for r in per_run])
+    assert top["score"][0] == pytest.approx((n + SMOOTH * mass) / (length + SMOOTH) / scale)
+    words = dict(w.split(" x") for w in top["words"][0].split(", "))
+    assert sum(map(int, words.values())) == 6 and set(words) <= {"soviet", "kremlin"}
+    one = exp.passages("terror", document="tr_2", n=5)
+    assert list(one["document"]) == ["tr_2"] and one["count"][0] == 3
+    assert exp.passages("terror", document="sp_0").empty  # no terror word there
+    with pytest.raises(ConfigError, match="theme"):
+        exp.passages("nope")
+    with pytest.raises(ConfigError, match="document"):
+        exp.passages("terror", document="nope")

@@ -106,3 +106,39 @@ def test_the_figure_means_are_per_address_means_of_the_pooled_scores(sotu_experi
                                expected.to_numpy(), rtol=1e-5)
     for name in ("theme_by_period", "theme_by_party"):
         assert (exp.folder / "figures" / f"{name}.png").is_file()
+
+
+@pytest.mark.slow
+def test_themes_sharing_a_topic_get_different_scores(sotu_experiment):
+    """A cold-war and a terrorism lexicon live in the same "national security" topics: by
+    decade their model masses move together, their scores (the addresses' own words,
+    smoothed by the model) part."""
+    exp = sotu_experiment
+    decades = _decades(exp)
+    for run_id in exp.results["run_id"]:
+        runs = exp.run_themes(run_id)
+        lifts = (runs.rates / runs.rates.mean()).groupby(decades.reindex(runs.rates.index)
+                                                         .to_numpy()).mean()
+        mass = (runs.mass / runs.mass.mean()).groupby(decades.reindex(runs.mass.index)
+                                                      .to_numpy()).mean()
+        assert mass["cold_war"].corr(mass["terrorism"]) > lifts["cold_war"].corr(
+            lifts["terrorism"])
+        assert lifts["cold_war"].idxmax() in range(1950, 1990)
+        assert lifts["terrorism"].idxmax() == 2000
+        assert lifts.loc[2000, "terrorism"] > 3 * lifts.loc[2000, "cold_war"]
+
+
+@pytest.mark.slow
+def test_effects_by_party_and_over_time_have_intervals(sotu_experiment):
+    from topics.viz import theme_effect_dots, theme_effect_trend
+
+    exp = sotu_experiment
+    party = exp.theme_effects("party", sims=5)
+    assert {"Democratic", "Republican"} <= set(party["level"])
+    assert (party["low"] <= party["high"]).all() and (party["high"] > party["low"]).all()
+    trend = exp.theme_effects("year", sims=5)
+    slavery = trend[trend.theme == "slavery"].set_index("level")
+    assert 1840 <= slavery["estimate"].idxmax() <= 1870
+    assert slavery.loc[slavery["estimate"].idxmax(), "low"] > 1  # above average, surely
+    assert len(theme_effect_dots(party, "party").axes[0].containers) == party.theme.nunique()
+    assert theme_effect_trend(trend).axes[0].collections  # the bands

@@ -19,7 +19,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["load_experiment", "run", "load_config", "__version__"]
+__all__ = ["check_themes", "load_experiment", "run", "load_config", "__version__"]
 
 
 def load_config(path: str | Path, overrides: list[str] | dict[str, Any] | None = None):
@@ -34,6 +34,29 @@ def load_experiment(path: str | Path):
     from topics.experiment import load_experiment as _load
 
     return _load(path)
+
+
+def check_themes(config_or_path: Any, *, out: str | Path | None = None, corpus: Any = None):
+    """The lexicon check of a config's themes on its corpus, as ``topics themes``: one row
+    per theme (seeds found, token frequencies, top token share, NPMI over documents,
+    warnings; see :mod:`topics.themes.check`).  The corpus is read and preprocessed through
+    the experiment's cache unless given; paragraph chunks count with their parent."""
+    from topics.config import Config, validate
+    from topics.config import load_config as _load
+    from topics.errors import ConfigError
+    from topics.themes import check_lexicon, resolve_themes
+    from topics.workflow import load_corpus_for
+
+    config = (config_or_path if isinstance(config_or_path, Config) else
+              validate(config_or_path) if isinstance(config_or_path, dict) else
+              _load(config_or_path))
+    if not config.themes:
+        raise ConfigError("themes", "the config has no themes: section to check")
+    corpus = corpus if corpus is not None else load_corpus_for(config, out=out)
+    resolved = resolve_themes(config.themes, transform=corpus.transform_text,
+                              vocab=corpus.vocab, strict=False, quiet=True)
+    parents = [m.get("parent_id", i) for i, m in zip(corpus.doc_ids, corpus.meta)]
+    return check_lexicon(resolved, corpus.bow, lexicon=config.themes, groups=parents)
 
 
 def _flatten(overrides: dict[str, Any], prefix: str = "") -> dict[str, Any]:

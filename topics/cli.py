@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_args(prep)
     prep.add_argument("--out", type=Path, default=None, help="experiment folder (cache)")
 
+    themes = sub.add_parser("themes", help="check a theme lexicon on the corpus",
+                            description="Per theme of the config: the seeds found in the "
+                            "preprocessed corpus, their frequencies, the share of the theme's "
+                            "tokens carried by its most frequent one, and the NPMI coherence of "
+                            "its tokens over the documents; warns when one word dominates or "
+                            "the tokens do not co-occur.  No model is trained.", epilog=EPILOG)
+    _add_config_args(themes)
+    themes.add_argument("--out", type=Path, default=None, help="experiment folder (cache)")
     run = sub.add_parser("run", help="run an experiment: preprocess, train the grid, score, report",
                          description="Run the config's grid.  Runs already completed in the "
                          "experiment folder are skipped (resume).", epilog=EPILOG)
@@ -105,6 +113,22 @@ def _cmd_preprocess(args: argparse.Namespace) -> int:
     config = load_config(args.config, args.overrides)
     corpus = load_corpus_for(config, out=args.out)
     print(format_stats(corpus.stats))
+    if config.themes:
+        from topics import check_themes
+        from topics.themes import format_check
+
+        print("\nThemes:")
+        print(format_check(check_themes(config, corpus=corpus)))
+    return 0
+
+
+def _cmd_themes(args: argparse.Namespace) -> int:
+    from topics import check_themes
+    from topics.config import load_config
+    from topics.themes import format_check
+
+    config = load_config(args.config, args.overrides)
+    print(format_check(check_themes(config, out=args.out)))
     return 0
 
 
@@ -153,7 +177,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"setup": _cmd_setup, "preprocess": _cmd_preprocess, "run": _cmd_run,
+COMMANDS = {"setup": _cmd_setup, "preprocess": _cmd_preprocess, "themes": _cmd_themes,
+            "run": _cmd_run,
             "init": _cmd_init, "datasets": _cmd_datasets, "report": _cmd_report}
 
 

@@ -179,17 +179,11 @@ class Experiment:
 
     # ------------------------------------------------------------------ names
     def _named(self, run_id: str, out):
-        """``out`` with ``topic_names`` set to :meth:`topic_names` (what every table, figure
-        and page built from it shows)."""
-        import dataclasses
+        """``out`` with ``topic_names`` set to :meth:`topic_names`."""
+        from topics.experiment_names import named_output
 
-        from topics.experiment_names import auto_labels, display_names, user_names
-
-        user = user_names(self.folder).get(run_id)
-        self._given[run_id] = display_names(out.num_topics, user=user, guided=out.topic_names)
-        names = display_names(out.num_topics, user=user, guided=out.topic_names,
-                              auto=auto_labels(self._run_dir(run_id)))
-        return dataclasses.replace(out, topic_names=names if any(names) else None)
+        out, self._given[run_id] = named_output(out, self.folder, run_id, self._run_dir(run_id))
+        return out
 
     def _columns(self, run_id: str) -> list[str]:
         """Topic column keys of :meth:`doc_topics` and :meth:`infer`: ``3: trade`` for a
@@ -342,6 +336,27 @@ class Experiment:
 
         return et.theme_effects(self, field, runs, period=period, df=df, level=level, sims=sims,
                                 smoothing=SMOOTHING if smoothing is None else smoothing)
+
+    def document_texts(self) -> dict[str, str]:
+        """Document (and chunk) id -> the text the corpus was built from, read again from the
+        configured corpus (debris removed and segmented as the corpus was), read once."""
+        from topics.experiment_passages import read_texts
+
+        if "texts" not in self._themes:
+            self._themes["texts"] = read_texts(self)
+        return self._themes["texts"]
+
+    def passages(self, theme: str, document: Any = None, n: int = 5, *, runs: Any = None,
+                 smoothing: float | None = None) -> pd.DataFrame:
+        """The ``n`` passages (paragraph chunks, or sentences of unchunked documents) that
+        carry ``theme`` most, pooled over ``runs``: ``document, passage, score`` (lift of the
+        passage's theme rate), ``count``, ``words`` (the evidence) and ``text``; ``document``
+        limits them to one document.  See :mod:`topics.experiment_passages`."""
+        from topics.experiment_passages import passages
+        from topics.themes import SMOOTHING
+
+        return passages(self, theme, document=document, n=n, runs=runs,
+                        smoothing=SMOOTHING if smoothing is None else smoothing)
 
     # ------------------------------------------------------------------ comparing
     def compare(self, run_a: str, run_b: str, *, topn: int = 10) -> pd.DataFrame:

@@ -11,6 +11,7 @@ automatic label: :func:`display_names`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import numbers
 from pathlib import Path
@@ -97,3 +98,13 @@ def display_names(num_topics: int, *, user: Mapping[int, str] | None = None,
             name = auto[k]
         out.append(name)
     return tuple(out)
+
+
+def named_output(out, folder: Path, run_id: str, model_dir: Path):
+    """(``out`` with ``topic_names`` = the names shown, the names given or guided alone):
+    what every table, figure and page built from the output shows, and the column keys."""
+    user = user_names(folder).get(run_id)
+    given = display_names(out.num_topics, user=user, guided=out.topic_names)
+    names = display_names(out.num_topics, user=user, guided=out.topic_names,
+                          auto=auto_labels(model_dir))
+    return dataclasses.replace(out, topic_names=names if any(names) else None), given

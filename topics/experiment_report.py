@@ -202,7 +202,14 @@ def named_ldavis_pages(exp: Experiment, results: pd.DataFrame) -> None:
         ldavis_page(topic_word=out.topic_word, doc_topic=out.doc_topic,
                     doc_lengths=out.doc_lengths, vocab=out.vocab,
                     term_frequency=out.term_frequency, topic_names=out.topic_names,
-                    path=page, title=f"{run_label(rows[run_id])} (run {run_id})")
+                    path=page, title=f"{run_label(rows[run_id])} (run {run_id})",
+                    lambda_start=_ldavis_lambda(exp))
+
+
+def _ldavis_lambda(exp: Experiment) -> float:
+    """The relevance the pyLDAvis pages open at: the config's top words (1.0: probability)."""
+    tw = exp.config.get("topwords") or {}
+    return float(tw.get("lambda", 0.6)) if tw.get("method") == "relevance" else 1.0
 
 
 # ---------------------------------------------------------------- figures

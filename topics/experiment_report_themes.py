@@ -19,7 +19,9 @@ import pandas as pd
 
 from topics import themes as th
 from topics.experiment import Experiment
+from topics.experiment_passages import highlight
 from topics.experiment_themes import scored_documents, select_runs
+from topics.themes_page import PAGE_NAME, write_themes_page
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,27 @@ TOP_DOCUMENTS = 10
 MIN_SHARE = 0.05
 SIMS = 10  # effect simulations per run in the report (the API's default is 20)
 SNIPPET = 240
+PASSAGES = 5
+READ_PER_THEME = 3
+READ_DOCUMENTS = 30
+
+
+FIGURES_DIR = "figures"
+
+#: ``output.period`` names -> the period alias of :func:`topics.viz.theme_over_time`
+PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y", "decade": "decade"}
+LABELS = {alias: name for name, alias in PERIODS.items()}
+
+
+def period(dates: pd.Series, chosen: str = "auto") -> str:
+    """The period alias of ``chosen`` (``output.period``); for ``auto``, one giving a readable
+    number of periods for the dates' span (decades beyond 80 years)."""
+    if chosen != "auto":
+        return PERIODS[chosen]
+    span = (dates.max() - dates.min()).days
+    return ("W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365
+            else "Y" if span <= 80 * 365 else "decade")
+
 
 
 def pooled_runs_note(exp: Experiment, runs: list[str]) -> str:
@@ -88,8 +111,56 @@ def lead_section(exp: Experiment, add: Callable) -> dict | None:
     collect("doc_theme_heatmap", "Theme lift per document, pooled over the runs (hatched: the "
             "90% interval contains 1.0)", _heatmap, mean[themes], labels, marked[themes])
     effects_figures(exp, runs, meta, collect, mean[themes])
-    return {"notes": [pooled_runs_note(exp, runs)], "table": pooled_table(summary, meta),
+    lead = {"notes": [pooled_runs_note(exp, runs)], "table": pooled_table(summary, meta),
             "figures": figures}
+    try:
+        reading_page(exp, summary, meta)
+        lead["links"] = {"Read the themes: strongest passages and texts with the theme words "
+                         "highlighted (themes.html)": PAGE_NAME}
+    except Exception as err:  # noqa: BLE001 - the texts may be gone; the report goes on
+        log.warning("report: left out themes.html: %s: %s", type(err).__name__, err)
+    return lead
+
+
+def reading_page(exp: Experiment, summary: pd.DataFrame, meta: pd.DataFrame):
+    """Write ``themes.html``: per theme its strongest passages, per document (the top
+    documents of every theme) its text with the theme words highlighted."""
+    themes = list(exp.config["themes"])
+    resolved = exp.run_themes(select_runs(exp)[0]).resolved
+    words = {t: set(resolved[t].words) for t in themes}
+    titles = meta["title"] if "title" in meta.columns else pd.Series(dtype=object)
+    passages = {}
+    for theme in themes:
+        rows = exp.passages(theme, n=PASSAGES)
+        rows["title"] = [_text(titles.get(d)) for d in rows["document"]]
+        rows["spans"] = [highlight(exp, t, {theme: words[theme]}) for t in rows["text"]]
+        passages[theme] = rows
+    table = pooled_table(summary, meta).set_index("document")
+    texts = exp.document_texts()
+    docs = []
+    for doc in _reading_documents(summary):
+        docs.append({"id": str(doc), "title": _text(titles.get(doc)),
+                     "themes": table.loc[str(doc)].iloc[1] if str(doc) in table.index else "",
+                     "spans": highlight(exp, texts.get(doc, ""), words)})
+    return write_themes_page(exp.folder, title=f"Themes: {exp.config.get('name', '')}",
+                             themes=themes, passages=passages, documents=docs, notes=[
+                                 "Passages are paragraph chunks (sentences of unchunked "
+                                 "documents) ranked by the lift of their theme rate, pooled "
+                                 "over the runs; highlighted words are the themes' tokens as "
+                                 "the corpus's preprocessing finds them."])
+
+
+def _reading_documents(summary: pd.DataFrame) -> list:
+    """The top documents of every theme by pooled lift (interval above 1.0), at most
+    ``READ_DOCUMENTS``, in corpus order."""
+    order = list(dict.fromkeys(summary["doc_id"]))
+    above = summary[summary["low"] > th.NEUTRAL].sort_values("mean", ascending=False)
+    top = set(above.groupby("theme", sort=False).head(READ_PER_THEME)["doc_id"])
+    return [d for d in order if d in top][:READ_DOCUMENTS]
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def _into(add: Callable, figures: dict) -> Callable:
@@ -225,8 +296,10 @@ def theme_evidence_tables(exp: Experiment, run_id: str, summary: pd.DataFrame,
         rows = []
         for r in top.head(TOP_DOCUMENTS).itertuples():
             used = words.get((r.doc_id, theme), ()) if len(scores.words) else ()
+            title = _text(meta["title"].get(r.doc_id)) if "title" in meta.columns else ""
             rows.append({
-                "document": str(r.doc_id), "text": _snippet(r.doc_id, meta, snippets),
+                "document": str(r.doc_id), **({"title": title} if title else {}),
+                "text": _snippet(r.doc_id, meta, snippets),
                 "lift (mean over runs)": r.mean, "low": r.low, "high": r.high,
                 "theme words in the document": ", ".join(f"{w} x{c}" for w, c in used) or "none",
                 "from the model": float(scores.model_share.loc[r.doc_id, theme]),

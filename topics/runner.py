@@ -111,7 +111,8 @@ def run_one(task: RunTask) -> RunResult:
         diverse = _top(output, task, task.diversity_topn)
         if task.ldavis:
             _write_ldavis(output, Path(task.experiment_dir) / "ldavis" / f"{spec.run_id}.html",
-                          title=run_label(spec), labels=labels)
+                          title=run_label(spec), labels=labels,
+                          lam=task.topwords_lambda if task.topwords_method == "relevance" else 1.0)
         return RunResult(spec.run_id, "done", None, started, time.time(), train_s,
                          model_dir.as_posix(), words, diverse, socket.gethostname(), extra)
     except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
@@ -180,8 +181,10 @@ def _auto_labels(output, corpus_dir: str, train: list[int]) -> list[str] | None:
         return None
 
 
-def _write_ldavis(output, path: Path, *, title: str, labels: list[str] | None = None) -> None:
-    """The run's pyLDAvis page; topics named by their guided theme, else their label."""
+def _write_ldavis(output, path: Path, *, title: str, labels: list[str] | None = None,
+                  lam: float = 1.0) -> None:
+    """The run's pyLDAvis page; topics named by their guided theme, else their label; it
+    opens at relevance ``lam`` (the config's top words: lambda, or 1.0 for probability)."""
     from topics.viz.ldavis import ldavis_page
 
     guided = output.topic_names or (None,) * output.num_topics
@@ -190,7 +193,7 @@ def _write_ldavis(output, path: Path, *, title: str, labels: list[str] | None = 
     ldavis_page(topic_word=output.topic_word, doc_topic=output.doc_topic,
                 doc_lengths=output.doc_lengths, vocab=output.vocab,
                 term_frequency=output.term_frequency, topic_names=names,
-                path=path, title=title)
+                path=path, title=title, lambda_start=lam)
 
 
 # ------------------------------------------------------------------ executors

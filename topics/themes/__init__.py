@@ -12,6 +12,7 @@ runs, effects of metadata, guided priors.  One module per stage:
 """
 
 from topics.themes import effects
+from topics.themes.check import check_lexicon, format_check
 from topics.themes.chunks import fold_chunks
 from topics.themes.guided import guided_prior, guided_prior_from_ids
 from topics.themes.pooled import LEVEL, NEUTRAL, interval_excludes_neutral, pool_runs
@@ -23,7 +24,7 @@ from topics.themes.scores import (SCALES, SMOOTHING, document_theme_counts,
                                   topic_theme_affinity)
 
 __all__ = [
-    "LEVEL", "effects", "NEUTRAL", "SCALES", "SMOOTHING", "interval_excludes_neutral", "pool_runs", "ResolvedThemes", "SeedMatch", "Theme", "document_theme_counts",
+    "LEVEL", "effects", "check_lexicon", "format_check", "NEUTRAL", "SCALES", "SMOOTHING", "interval_excludes_neutral", "pool_runs", "ResolvedThemes", "SeedMatch", "Theme", "document_theme_counts",
     "document_theme_scores", "document_theme_words", "fold_chunks", "guided_prior",
     "guided_prior_from_ids", "lift", "rate_posterior", "resolve_themes", "theme_evidence",
     "theme_rates", "theme_tokens", "topic_theme_affinity",

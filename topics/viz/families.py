@@ -27,10 +27,14 @@ def _heatmap(ax, values: np.ndarray, *, cmap: str, vmin: float, vmax: float,
     image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto",
                       interpolation="nearest")
     if values.size <= 400:
+        middle = (vmin + vmax) / 2
         for (r, c), value in np.ndenumerate(values):
+            if cmap == "viridis":  # light at the top of the scale
+                light = value > middle
+            else:  # diverging: light in the middle
+                light = abs(value - middle) < (vmax - vmin) / 4
             ax.text(c, r, format(value, fmt), ha="center", va="center", fontsize=7,
-                    color="black" if abs(value - (vmin + vmax) / 2) < (vmax - vmin) / 4
-                    else "white")
+                    color="black" if light else "white")
     return image
 
 

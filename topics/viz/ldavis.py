@@ -84,6 +84,7 @@ def ldavis_page(
     title: str = "Topic model",
     lambda_step: float = 0.01,
     n_terms: int = 30,
+    lambda_start: float = 1.0,
 ) -> Path:
     """Write an offline pyLDAvis page to ``path`` (atomically) and return ``path``.
 
@@ -92,13 +93,19 @@ def ldavis_page(
     Rows are renormalised; a document whose row is all zeros gets a uniform row. Topics keep
     the model's order. ``topic_names`` (K entries, ``None`` for unnamed topics) label the
     topics in a table on the page and in the circles' tooltips. ``lambda_step`` is the step
-    of the relevance slider, ``n_terms`` the number of bars (pyLDAvis' ``R``).
+    of the relevance slider, ``n_terms`` the number of bars (pyLDAvis' ``R``). The page
+    opens with the slider at ``lambda_start`` (the config's ``topwords.lambda`` for top words
+    by relevance, so the page and the report rank a topic's words alike), unless its address
+    already names a state (``#topic=k&lambda=l&term=``).
     """
     tw, dt, lengths, tf = _check_arrays(topic_word, doc_topic, doc_lengths, vocab, term_frequency)
     names = _check_names(topic_names, tw.shape[0])
     if isinstance(lambda_step, bool) or not isinstance(lambda_step, (int, float)) \
             or not 0.0 < lambda_step <= 0.5:
         raise ConfigError("lambda_step", f"must be a number in (0, 0.5], got {lambda_step!r}")
+    if isinstance(lambda_start, bool) or not isinstance(lambda_start, (int, float)) \
+            or not 0.0 <= lambda_start <= 1.0:
+        raise ConfigError("lambda_start", f"must be a number in [0, 1], got {lambda_start!r}")
     if isinstance(n_terms, bool) or not isinstance(n_terms, int) or n_terms < 1:
         raise ConfigError("n_terms", f"must be an integer >= 1, got {n_terms!r}")
     import pyLDAvis  # heavy (pulls in scikit-learn): imported only when a page is made
@@ -107,7 +114,7 @@ def ldavis_page(
         tw, dt, lengths, [str(w) for w in vocab], tf, R=min(n_terms, tw.shape[1]),
         lambda_step=float(lambda_step), mds=js_mds, n_jobs=1, sort_topics=False, start_index=1)
     shares = (prepared.topic_coordinates.sort_values("topics")["Freq"].to_numpy())
-    page = _page(prepared.to_json(), names, shares, str(title))
+    page = _page(prepared.to_json(), names, shares, str(title), float(lambda_start))
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(target, text=True) as handle:
@@ -184,14 +191,16 @@ def _legend(names: list[str | None], shares: np.ndarray) -> str:
             f"<th>share of tokens</th></tr></thead><tbody>\n{rows}\n</tbody></table>")
 
 
-def _page(data_json: str, names: list[str | None], shares: np.ndarray, title: str) -> str:
+def _page(data_json: str, names: list[str | None], shares: np.ndarray, title: str,
+          lambda_start: float = 1.0) -> str:
     scripts = "\n".join(f"<script>\n{_asset(name)}\n</script>" for name in JS_FILES)
     tooltips = [f"Topic {i + 1} (model topic {i})" + (f": {n}" if n else "")
                 for i, n in enumerate(names)]
     return _TEMPLATE.format(
         title=html.escape(title), css=_asset(CSS_FILE), scripts=scripts,
         legend=_legend(names, shares), data=_script_safe(data_json),
-        tooltips=_script_safe(json.dumps(tooltips)))
+        tooltips=_script_safe(json.dumps(tooltips)), start=json.dumps(
+            f"#topic=0&lambda={lambda_start:g}&term="))
 
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -219,6 +228,9 @@ gives each topic's name, and hovering a circle shows it.</p>
 (function () {{
   var data = {data};
   var tooltips = {tooltips};
+  if (!location.hash) {{  // open at the configured relevance (LDAvis reads the address)
+    try {{ history.replaceState(null, "", {start}); }} catch (e) {{ location.hash = {start}; }}
+  }}
   new LDAvis("#ldavis", data);
   d3.selectAll("#ldavis svg circle.dot").each(function (d) {{
     var title = document.createElementNS("http://www.w3.org/2000/svg", "title");
