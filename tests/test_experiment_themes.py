@@ -34,8 +34,9 @@ def write_corpus(folder: Path) -> Path:
     rng = random.Random(5)
     folder.mkdir(parents=True)
     rows = ["file,source,date,bloc"]
-    for prefix, extra, year in (("cw", ["soviet", "kremlin"], 1950), ("tr", ["terrorist", "terror"], 2000),
-                                ("sp", [], 1975)):
+    groups = (("cw", ["soviet", "kremlin"], 1950), ("tr", ["terrorist", "terror"], 2000),
+              ("sp", [], 1975))
+    for prefix, extra, year in groups:
         for i in range(6):
             words = [rng.choice(SPORT if prefix == "sp" else SECURITY) for _ in range(60)]
             words += [rng.choice(extra) for _ in range(i + 1)] if extra else []

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from topics import themes as th
+from topics.errors import ConfigError
 from topics.experiment import Experiment
 from topics.experiment_passages import highlight
 from topics.experiment_themes import scored_documents, select_runs
@@ -185,7 +186,7 @@ def heatmap_rows(meta: pd.DataFrame) -> tuple[list, list[str]]:
     field = next((f for f in FIELDS if f in meta.columns and meta[f].nunique() > 1), None)
     if field is None:
         return list(meta.index), [str(t) for t in titles]
-    key = meta[field].astype(str)
+    key = meta[field].map(lambda v: "(missing)" if pd.isna(v) else str(v))
     order = sorted(meta.index, key=lambda d: (key[d], str(d)))
     return order, [f"{key[d]}: {titles[d]}" for d in order]
 
@@ -212,7 +213,7 @@ def effects_figures(exp: Experiment, runs: list[str], meta: pd.DataFrame,
     """Prevalence over time (a trend with its band; and, given the pooled ``mean`` lifts,
     the mean of each period's documents above their number) and by each of the config's
     ``output.by_fields`` (default source/label: dots and whiskers)."""
-    from topics.viz import theme_effect_dots, theme_effect_trend
+    from topics.viz import theme_by_field, theme_effect_dots, theme_effect_trend
 
     output = exp.config.get("output") or {}
     time = next((f for f in TIME_FIELDS if f in meta.columns and meta[f].notna().any()), None)
@@ -225,9 +226,17 @@ def effects_figures(exp: Experiment, runs: list[str], meta: pd.DataFrame,
         period_figure(exp, meta[time], mean, output.get("period", "auto"), collect)
     for field in output.get("by_fields", FIELDS):
         if field in meta.columns and meta[field].nunique() > 1:
+            try:
+                effects = exp.theme_effects(field, runs, sims=SIMS)
+            except ConfigError as err:  # too few documents per level for a regression
+                log.info("report: theme effects by %s: %s; showing the mean lifts", field, err)
+                if mean is not None:
+                    collect(f"theme_by_{field}", f"Mean theme lift by {field}, pooled over the "
+                            "runs (too few documents for intervals)", theme_by_field,
+                            mean, meta[field].reindex(mean.index), field)
+                continue
             collect(f"theme_by_{field}", f"Theme prevalence by {field}, pooled over the runs "
-                    "(whiskers: 90% interval)", lambda f=field: theme_effect_dots(
-                        exp.theme_effects(f, runs, sims=SIMS), f))
+                    "(whiskers: 90% interval)", theme_effect_dots, effects, field)
 
 
 def period_figure(exp: Experiment, dates: pd.Series, mean: pd.DataFrame, chosen: str,

@@ -46,7 +46,8 @@ def _style(themes: Sequence[str]) -> str:
             "blockquote { margin: 0.6em 0; padding: 0.4em 0.9em; border-left: 4px solid #ccc; "
             "background: #fafafa; }\n.meta { color: #555; font-size: 13px; }\n"
             "article { border-top: 1px solid #ddd; margin-top: 1.5em; }\n"
-            ".legend mark { margin-right: 0.8em; }\narticle div, blockquote { white-space: pre-wrap; }\n" + marks)
+            ".legend mark { margin-right: 0.8em; }\n"
+            "article div, blockquote { white-space: pre-wrap; }\n" + marks)
 
 
 def write_themes_page(folder: str | Path, *, title: str, themes: Sequence[str],

@@ -24,8 +24,9 @@ from topics.themes.scores import (SCALES, SMOOTHING, document_theme_counts,
                                   topic_theme_affinity)
 
 __all__ = [
-    "LEVEL", "effects", "check_lexicon", "format_check", "NEUTRAL", "SCALES", "SMOOTHING", "interval_excludes_neutral", "pool_runs", "ResolvedThemes", "SeedMatch", "Theme", "document_theme_counts",
-    "document_theme_scores", "document_theme_words", "fold_chunks", "guided_prior",
-    "guided_prior_from_ids", "lift", "rate_posterior", "resolve_themes", "theme_evidence",
-    "theme_rates", "theme_tokens", "topic_theme_affinity",
+    "LEVEL", "NEUTRAL", "SCALES", "SMOOTHING", "ResolvedThemes", "SeedMatch", "Theme",
+    "check_lexicon", "document_theme_counts", "document_theme_scores", "document_theme_words",
+    "effects", "fold_chunks", "format_check", "guided_prior", "guided_prior_from_ids",
+    "interval_excludes_neutral", "lift", "pool_runs", "rate_posterior", "resolve_themes",
+    "theme_evidence", "theme_rates", "theme_tokens", "topic_theme_affinity",
 ]

@@ -14,8 +14,9 @@ of ``sims`` simulations, the documents' lifts are drawn from the run's Beta post
 their rates (:func:`~topics.themes.scores.rate_posterior`), the regression is fitted to that
 draw, and one coefficient vector is drawn from its sampling distribution (normal, with the
 fit's heteroskedasticity-robust HC1 covariance: a group whose documents vary a lot must not
-widen the interval of a group whose documents agree).  The pooled draws over runs and simulations carry the within-document,
-the within-run (regression) and the between-run uncertainty; ``low`` and ``high`` are their
+widen the interval of a group whose documents agree).  The pooled draws over runs and
+simulations carry the within-document, the within-run (regression) and the between-run
+uncertainty; ``low`` and ``high`` are their
 quantiles.  ``estimate`` is the regression on each run's point lifts, averaged over runs (the
 mean of the pooled draws, up to simulation error).  Where a theme is all but absent from a
 level, the posterior of its lift is very skewed (a few documents, rates near 0): the mean can

@@ -58,16 +58,7 @@ def doc_theme_heatmap(
     height = min(2.4 + (0.3 * n_docs if show_rows else 6.0), 30.0)
     fig = new_figure(width, height)
     ax = fig.add_subplot()
-    norm = None
-    if center is not None:
-        from matplotlib.colors import TwoSlopeNorm
-
-        low, high = float(values.to_numpy().min()), float(values.to_numpy().max())
-        norm = TwoSlopeNorm(vcenter=center, vmin=min(low, center - 1e-6),
-                            vmax=max(high, center + 1e-6))
-        cmap = "RdBu_r" if cmap == "viridis" else cmap
-    image = ax.imshow(values.to_numpy(), aspect="auto", cmap=cmap, interpolation="nearest",
-                      norm=norm)
+    image = _image(ax, values.to_numpy(), cmap, center)
     hatched = _marked(marked, values)
     ax.set_xticks(np.arange(n_themes), [shorten(c, 24) for c in values.columns],
                   rotation=35 if n_themes > 3 else 0, ha="right" if n_themes > 3 else "center")
@@ -97,6 +88,19 @@ def _row_labels(index: pd.Index, labels: Any, max_chars: int) -> list[str]:
         missing = label is None or (isinstance(label, float) and np.isnan(label)) or label == ""
         out.append(shorten(doc_id if missing else label, max_chars))
     return out
+
+
+def _image(ax, matrix: np.ndarray, cmap: str, center: float | None):
+    """The heatmap image; with ``center``, a diverging scale centred on it (red above)."""
+    norm = None
+    if center is not None:
+        from matplotlib.colors import TwoSlopeNorm
+
+        low, high = float(matrix.min()), float(matrix.max())
+        norm = TwoSlopeNorm(vcenter=center, vmin=min(low, center - 1e-6),
+                            vmax=max(high, center + 1e-6))
+        cmap = "RdBu_r" if cmap == "viridis" else cmap
+    return ax.imshow(matrix, aspect="auto", cmap=cmap, interpolation="nearest", norm=norm)
 
 
 def _marked(marked: Any, values: pd.DataFrame) -> np.ndarray:
