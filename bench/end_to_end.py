@@ -57,7 +57,8 @@ def config_yaml(corpus: Path, ks, seeds) -> str:
     """The toolkit's config for exactly this workload."""
     return json.dumps({  # JSON is YAML
         "name": "bench-end-to-end", "corpus": {"path": str(corpus)},
-        "preprocess": {"normalize": False, "drop_numbers": False, "drop_punctuation": False,
+        "preprocess": {"debris": False, "normalize": False, "drop_numbers": False,
+                       "drop_punctuation": False,
                        "min_length": 1, "stopwords": "english", "lemmatize": True,
                        "lemmatize_pos": "nv", "phrases": False, "no_below": NO_BELOW,
                        "no_above": NO_ABOVE, "keep_n": None},

@@ -78,7 +78,8 @@ def run(config_or_path: Any, *, out: str | Path | None = None, progress: bool = 
     ``config_or_path`` is a YAML path, a config mapping or a validated ``Config``;
     ``overrides`` are sections or dotted keys, e.g. ``grid={"num_topics": [5, 10]}`` or
     ``**{"preprocess.no_below": 3}``.  Errors are raised (``ConfigError``, ``InputError``...),
-    not turned into exit codes.
+    not turned into exit codes.  Resuming in an existing folder may unpickle files in it
+    (see :func:`topics.workflow.run_experiment`): only in folders you trust.
     """
     from topics.config import Config, apply_overrides, validate
     from topics.config import load_config as _load

@@ -332,6 +332,19 @@ def training_bows(corpus: Corpus, *, in_memory_tokens: int = IN_MEMORY_TOKENS) -
     return list(corpus.bow)
 
 
+def check_corpus_files(folder: str | Path) -> None:
+    """Raise StoreError naming the folder if a saved corpus's head is not of this format or
+    its dictionary cannot be read (a cheap check: the texts and bags of words are not read)."""
+    folder = Path(folder)
+    head = _read_json(folder / "corpus.json")
+    if not isinstance(head, dict) or head.get("format") != FORMAT:
+        raise StoreError(f"{folder}: corpus format, expected {FORMAT}")
+    try:
+        load_dictionary(folder / DICTIONARY_FILE)
+    except (OSError, ValueError) as err:
+        raise StoreError(f"{folder}: damaged saved corpus ({err!r})") from None
+
+
 def load_corpus(folder: str | Path) -> Corpus:
     """Load a corpus saved by ``save_corpus``; its texts stay on disk (``TextsFile``: read on
     access, token strings shared with the dictionary)."""

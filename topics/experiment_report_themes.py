@@ -217,11 +217,22 @@ def effects_figures(exp: Experiment, runs: list[str], meta: pd.DataFrame,
 
     output = exp.config.get("output") or {}
     time = next((f for f in TIME_FIELDS if f in meta.columns and meta[f].notna().any()), None)
-    if time is not None:
+    years = _period_years(meta[time], output.get("period", "auto")) if time else None
+    if time is not None and years is None:
         collect("theme_over_time", "Theme prevalence over time, pooled over the runs (band: 90% "
                 "interval)", lambda: theme_effect_trend(
                     exp.theme_effects(time, runs, sims=SIMS),
                     note="B-spline trend of the theme lift; 1.0 = corpus average"))
+    elif time is not None:
+        # Long spans: one level per decade (the mean lift of its documents), not a smooth
+        # trend, which flattens short-lived themes and bends at the ends.
+        label = "decade"
+        collect("theme_over_time", f"Theme prevalence by {label}, pooled over the runs (band: "
+                "90% interval)", lambda: theme_effect_trend(
+                    exp.theme_effects(time, runs, period=years, sims=SIMS),
+                    title=f"Theme prevalence by {label}", xlabel=f"{label} (its first year)",
+                    note=f"the mean theme lift of each {label}'s documents; 1.0 = corpus "
+                         "average"))
     if mean is not None and time is not None:
         period_figure(exp, meta[time], mean, output.get("period", "auto"), collect)
     for field in output.get("by_fields", FIELDS):
@@ -237,6 +248,17 @@ def effects_figures(exp: Experiment, runs: list[str], meta: pd.DataFrame,
                 continue
             collect(f"theme_by_{field}", f"Theme prevalence by {field}, pooled over the runs "
                     "(whiskers: 90% interval)", theme_effect_dots, effects, field)
+
+
+def _period_years(values: pd.Series, chosen: str) -> int | None:
+    """10 when the over-time figures go by decade (``output.period``, or auto for a span over
+    80 years), else None (a smooth trend)."""
+    from topics.experiment_report import period
+
+    parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="ISO8601")
+    if not parsed.notna().any():
+        return None
+    return 10 if period(parsed[parsed.notna()], chosen) == "decade" else None
 
 
 def period_figure(exp: Experiment, dates: pd.Series, mean: pd.DataFrame, chosen: str,

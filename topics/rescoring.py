@@ -124,6 +124,25 @@ def _top_words_ok(path: Path) -> bool:
         isinstance(t, list) and all(isinstance(w, str) for w in t) for t in value)
 
 
+def runs_intact(folder: Path, run_ids: list[str]) -> bool:
+    """Whether the manifest is a JSON object, the cached corpus's head and dictionary and
+    each run's model files and top words are readable (headers and sizes only: cheap).  A rerun with nothing to do trusts its stamp
+    only then; otherwise the full run repairs what is damaged (:func:`refresh_runs`)."""
+    from topics.corpus import check_corpus_files
+    from topics.engines import check_model_files
+    from topics.store import read_manifest
+
+    try:
+        manifest = read_manifest(folder)
+        check_corpus_files(folder / "cache" / str(manifest.get("corpus_key")) / "corpus")
+        for run_id in run_ids:
+            check_model_files(folder / "models" / run_id)
+    except StoreError as err:
+        log.warning("%s: repairing the experiment folder", err)
+        return False
+    return all(_top_words_ok(folder / "models" / r / "top_words.json") for r in run_ids)
+
+
 def refresh_runs(store: Store, *, corpus, folder: Path, config, settings: dict[str, Any],
                  scorer: Callable[[], Any]) -> int:
     """Re-score the completed runs of ``corpus`` recorded under other scoring settings, or

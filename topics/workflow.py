@@ -20,7 +20,8 @@ from topics.errors import ConfigError
 from topics.grid import RunSpec, expand_grid, seed_groups
 from topics.rerun import (clear_stamp, fresh_summary, mark_report, report_is_current,
                           report_key, write_stamp)
-from topics.rescoring import make_scorer, refresh_runs, score_words, scoring_settings
+from topics.rescoring import (make_scorer, refresh_runs, runs_intact, score_words,
+                              scoring_settings)
 from topics.results import best_runs, results_frame
 from topics.runner import RunResult, RunTask, execute
 from topics.atomic import write_atomic
@@ -178,13 +179,18 @@ def _resolved_theme_ids(config: Config, corpus) -> tuple:
 
 def run_experiment(config: Config, *, out: str | Path | None = None,
                    progress: bool = False) -> RunSummary:
-    """Run the config's grid in its experiment folder, skipping runs already completed."""
+    """Run the config's grid in its experiment folder, skipping runs already completed.
+
+    Completed runs scored under other scoring settings (or with ``top_words.json`` missing)
+    are re-scored from their saved matrices; damaged ones train again (topics.rescoring).
+    Resuming in an existing folder may unpickle what is in it (gensim's Matrix Market index
+    for corpora too large for memory): run only in folders you trust."""
     folder = experiment_folder(config, out)
     with experiment_lock(folder):
         for path in remove_staging(folder):
             log.info("removed %s, left by an interrupted run", path)
         stamp = fresh_summary(folder, config)
-        if stamp is not None:
+        if stamp is not None and runs_intact(folder, stamp["runs"]):
             runs = len(stamp["runs"])
             log.info("nothing to do: all %d runs of %s are complete and its config, input "
                      "files and package versions are unchanged", runs, folder)
@@ -225,7 +231,8 @@ def _run_all(config: Config, folder: Path, *, progress: bool) -> RunSummary:
         summary.best = best_runs(store, corpus.key, config.scoring["measures"], settings)
         complete = {s.run_id for s in specs} <= store.completed_ids()
     if complete and not summary.failed:
-        write_stamp(folder, config, run_ids=[s.run_id for s in specs], best=summary.best)
+        write_stamp(folder, config, run_ids=[s.run_id for s in specs], best=summary.best,
+                    corpus_key=corpus.key)
     return summary
 
 

@@ -83,3 +83,17 @@ def test_the_dictionary_file_round_trips_everything(tmp_path):
     assert (loaded.num_docs, loaded.num_pos, loaded.num_nnz) == (3, 9, 8)
     assert [loaded[i] for i in range(len(loaded))] == [dictionary[i] for i in range(6)]
     assert loaded.doc2bow(["a", "a", "b"]) == dictionary.doc2bow(["a", "a", "b"])
+
+
+def test_a_damaged_dictionary_in_a_complete_folder_is_rebuilt_by_the_next_run(copy, built,
+                                                                               caplog):
+    """A rerun with nothing to do (the folder stamped complete) still sees the damage."""
+    assert rerun(copy).skipped == 2  # in place: stamps the folder as complete
+    (cache_entry(copy) / "corpus" / "dictionary.json").write_bytes(b"")
+    with caplog.at_level(logging.WARNING):
+        summary = rerun(copy)
+    assert "damaged cache entry" in caplog.text
+    assert (summary.skipped, summary.done, summary.failed) == (2, 0, 0)
+    assert done_metrics(copy) == built[1]
+    assert len(topics.load_experiment(copy).documents()) == 30
+

@@ -41,8 +41,19 @@ def rerun(folder: Path):
     return run_experiment(config_of(folder.parent), out=folder)
 
 
+@pytest.fixture
+def stamped(copy) -> Path:
+    """The copy after one more run in place: complete and stamped, so that the next run with
+    nothing to do takes the fast path (topics.rerun) unless it sees the damage."""
+    summary = rerun(copy)
+    assert (summary.skipped, summary.done) == (2, 0)
+    assert (copy / ".rerun-stamp.json").exists()
+    return copy
+
+
 # ------------------------------------------------------------------ run files
-def test_a_missing_top_words_file_is_regenerated_from_the_matrices(copy, built, caplog):
+def test_a_missing_top_words_file_is_regenerated_from_the_matrices(stamped, built, caplog):
+    copy = stamped
     run_id = sorted(built[1])[0]
     path = copy / "models" / run_id / "top_words.json"
     before = read_json(path)
@@ -56,7 +67,8 @@ def test_a_missing_top_words_file_is_regenerated_from_the_matrices(copy, built, 
     assert topics.load_experiment(copy).best("stability")["stability"][0] > 0
 
 
-def test_unreadable_matrices_make_the_run_train_again(copy, built, caplog):
+def test_unreadable_matrices_make_the_run_train_again(stamped, built, caplog):
+    copy = stamped
     run_id = sorted(built[1])[0]
     (copy / "models" / run_id / "topic_word.npy").write_bytes(b"not numpy")
     with caplog.at_level(logging.WARNING):
@@ -68,7 +80,8 @@ def test_unreadable_matrices_make_the_run_train_again(copy, built, caplog):
 
 @pytest.mark.parametrize("manifest", ["[]", "5", '"text"', "null"])
 def test_a_manifest_that_is_not_an_object_is_named_by_readers_and_replaced_by_a_run(
-        copy, manifest, caplog):
+        stamped, manifest, caplog):
+    copy = stamped
     (copy / "manifest.json").write_text(manifest)
     with pytest.raises(StoreError, match=r"manifest\.json: not a JSON object"):
         topics.load_experiment(copy)
