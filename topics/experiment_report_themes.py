@@ -253,8 +253,6 @@ def effects_figures(exp: Experiment, runs: list[str], meta: pd.DataFrame,
 def _period_years(values: pd.Series, chosen: str) -> int | None:
     """10 when the over-time figures go by decade (``output.period``, or auto for a span over
     80 years), else None (a smooth trend)."""
-    from topics.experiment_report import period
-
     parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="ISO8601")
     if not parsed.notna().any():
         return None
