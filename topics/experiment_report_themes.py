@@ -54,24 +54,6 @@ READ_PER_THEME = 3
 READ_DOCUMENTS = 30
 
 
-FIGURES_DIR = "figures"
-
-#: ``output.period`` names -> the period alias of :func:`topics.viz.theme_over_time`
-PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y", "decade": "decade"}
-LABELS = {alias: name for name, alias in PERIODS.items()}
-
-
-def period(dates: pd.Series, chosen: str = "auto") -> str:
-    """The period alias of ``chosen`` (``output.period``); for ``auto``, one giving a readable
-    number of periods for the dates' span (decades beyond 80 years)."""
-    if chosen != "auto":
-        return PERIODS[chosen]
-    span = (dates.max() - dates.min()).days
-    return ("W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365
-            else "Y" if span <= 80 * 365 else "decade")
-
-
-
 def pooled_runs_note(exp: Experiment, runs: list[str]) -> str:
     """Which runs are pooled and why, in one paragraph."""
     done = exp.results.set_index("run_id").loc[runs]
