@@ -192,6 +192,7 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
         stamp = fresh_summary(folder, config)
         if stamp is not None and runs_intact(folder, stamp["runs"]):
             runs = len(stamp["runs"])
+            log.info("grid: %d runs (%d already completed, 0 to run) in %s", runs, runs, folder)
             log.info("nothing to do: all %d runs of %s are complete and its config, input "
                      "files and package versions are unchanged", runs, folder)
             summary = RunSummary(folder=folder, total=runs, skipped=runs, best=stamp["best"])
