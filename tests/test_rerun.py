@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from test_workflow import raw_config, write_corpus
-from topics.config import validate
+from test_workflow import PROJECT, raw_config, write_config, write_corpus
+from topics.config import load_config, validate
 from topics.rerun import STAMP, fresh_summary
 from topics.workflow import run_experiment
 
@@ -69,3 +72,28 @@ def test_nothing_to_do_touches_nothing_and_any_change_reruns(tmp_path):
     os.utime(first_file)  # same content, new modification time: a full pass, nothing to train
     assert fresh_summary(out, other) is None
     assert run_experiment(other, out=out).done == 0
+
+
+#: Libraries a rerun with nothing to do must not import (each costs up to a second or more).
+HEAVY = ("gensim", "tomotopy", "sklearn", "matplotlib", "pyLDAvis", "scipy", "pandas")
+_RERUN = """
+import json, sys
+from topics.cli import main
+code = main(["run", sys.argv[1], "--out", sys.argv[2]])
+print(json.dumps({"code": code, "loaded": sorted(m for m in sys.modules
+                                                 if m.split(".")[0] in sys.argv[3:])}))
+"""
+
+
+def test_nothing_to_do_imports_no_engine_scoring_or_plotting_library(tmp_path):
+    write_corpus(tmp_path / "corpus")
+    cfg = write_config(tmp_path, grid={"num_topics": 3, "seeds": [0]},
+                       output={"ldavis": True, "report": True})
+    out = tmp_path / "exp"
+    assert run_experiment(load_config(cfg), out=out).done == 1
+
+    proc = subprocess.run([sys.executable, "-c", _RERUN, str(cfg), str(out), *HEAVY],
+                          capture_output=True, text=True, cwd=PROJECT, timeout=120)
+    assert "nothing to do" in proc.stderr, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "loaded": []}

@@ -23,16 +23,18 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from gensim.corpora import Dictionary, MmCorpus
+from typing import TYPE_CHECKING, Any
 
 from topics.atomic import atomic_folder
 from topics.corpus_texts import (LazySequence, TextsFile, TextsWriter, TokenLines,
-                                 line_offsets, load_dictionary, save_dictionary)
+                                 check_dictionary, line_offsets, load_dictionary, save_dictionary)
 from topics.errors import ConfigError, StoreError
 
 logger = logging.getLogger(__name__)
+
+# gensim is imported where it is used: a rerun with nothing to do only checks the files.
+if TYPE_CHECKING:
+    from gensim.corpora import Dictionary
 
 FORMAT = 3  # 3: the dictionary in JSON (2: gensim's pickle)
 DICTIONARY_FILE = "dictionary.json"
@@ -146,6 +148,8 @@ def make_dictionary(texts: Iterable[list[str]]) -> Dictionary:
         new = unique.difference(token2id)
         if new:
             token2id.update(zip(sorted(new), range(len(token2id), len(token2id) + len(new))))
+    from gensim.corpora import Dictionary
+
     dictionary = Dictionary()
     dictionary.token2id = token2id
     dictionary.dfs = {token2id[t]: n for t, n in dfs.items()}
@@ -285,6 +289,8 @@ def _write_json(path: Path, value: Any) -> None:
 
 def _write_rest(corpus: Corpus, folder: Path) -> None:
     """Every corpus file but the texts."""
+    from gensim.corpora import MmCorpus
+
     save_dictionary(corpus.dictionary, folder / DICTIONARY_FILE)
     MmCorpus.serialize(str(folder / "bow.mm"), corpus.bow, id2word=corpus.dictionary)
     _write_json(folder / "docs.json", [{"id": i, "meta": m} for i, m in zip(corpus.doc_ids, corpus.meta)])
@@ -328,6 +334,8 @@ def training_bows(corpus: Corpus, *, in_memory_tokens: int = IN_MEMORY_TOKENS) -
     tokens and a saved corpus) gensim's ``MmCorpus`` streaming ``bow.mm``."""
     tokens = corpus.stats.get("tokens_after_filters", 0)
     if tokens > in_memory_tokens and corpus.mm_path is not None and corpus.mm_path.exists():
+        from gensim.corpora import MmCorpus
+
         return MmCorpus(str(corpus.mm_path))
     return list(corpus.bow)
 
@@ -340,7 +348,7 @@ def check_corpus_files(folder: str | Path) -> None:
     if not isinstance(head, dict) or head.get("format") != FORMAT:
         raise StoreError(f"{folder}: corpus format, expected {FORMAT}")
     try:
-        load_dictionary(folder / DICTIONARY_FILE)
+        check_dictionary(folder / DICTIONARY_FILE)
     except (OSError, ValueError) as err:
         raise StoreError(f"{folder}: damaged saved corpus ({err!r})") from None
 

@@ -18,11 +18,15 @@ from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 
-from gensim.corpora import Dictionary
+from typing import TYPE_CHECKING, Any
 
 from topics.errors import StoreError
 
 DICTIONARY_FORMAT = 1
+
+# gensim is imported where a Dictionary is built: a rerun with nothing to do only checks one.
+if TYPE_CHECKING:
+    from gensim.corpora import Dictionary
 
 
 class LazySequence(Sequence):
@@ -134,8 +138,9 @@ def save_dictionary(dictionary: Dictionary, path: str | Path) -> None:
         json.dump(value, f)  # ASCII: any str round-trips, lone surrogates included
 
 
-def load_dictionary(path: str | Path) -> Dictionary:
-    """The ``Dictionary`` saved by :func:`save_dictionary`; ValueError if it is damaged."""
+def check_dictionary(path: str | Path) -> dict[str, Any]:
+    """The JSON object of a dictionary saved by :func:`save_dictionary`, checked; ValueError
+    if it is damaged.  Builds no ``Dictionary`` (gensim is not imported)."""
     with open(path, encoding="utf-8") as f:
         value = json.load(f)
     if not isinstance(value, dict) or value.get("format") != DICTIONARY_FORMAT:
@@ -147,6 +152,16 @@ def load_dictionary(path: str | Path) -> Dictionary:
             and all(isinstance(c, list) and len(c) == len(words) for c in (dfs, cfs))
             and all(type(n) is int for n in [*dfs, *cfs, *counters])):
         raise ValueError(f"{path}: damaged saved dictionary")
+    return value
+
+
+def load_dictionary(path: str | Path) -> Dictionary:
+    """The ``Dictionary`` saved by :func:`save_dictionary`; ValueError if it is damaged."""
+    from gensim.corpora import Dictionary
+
+    value = check_dictionary(path)
+    words, dfs, cfs = value["words"], value["dfs"], value["cfs"]
+    counters = [value[k] for k in ("num_docs", "num_pos", "num_nnz")]
     dictionary = Dictionary()
     dictionary.token2id = {w: i for i, w in enumerate(words)}
     dictionary.dfs = dict(enumerate(dfs))

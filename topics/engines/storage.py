@@ -12,24 +12,32 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from topics import testhooks
 from topics.atomic import atomic_folder
-from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
 from topics.engines.base import ModelOutput
+from topics.engines.params import ENGINES
 from topics.errors import StoreError
 
 FORMAT = 1
 _ARRAYS = ("topic_word", "doc_topic", "term_frequency", "doc_lengths")
-_NATIVE = {"gensim": (gensim_lda.save, gensim_lda.load),
-           "tomotopy": (tomotopy_lda.save, tomotopy_lda.load),
-           "nmf": (sklearn_nmf.save, sklearn_nmf.load),
-           **{engine: (tomotopy_families.save, tomotopy_families.loader(engine))
-              for engine in tomotopy_families.CLASSES}}
 _EXTRA = "extra."  # extras are saved as extra.<name>.npy
+
+
+def _native(engine: str) -> tuple[Callable, Callable]:
+    """The (save, load) pair of ``engine``'s own model.  Its library is imported here, on
+    first use: checking or reading the matrices needs none."""
+    from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
+
+    if engine in tomotopy_families.CLASSES:
+        return tomotopy_families.save, tomotopy_families.loader(engine)
+    return {"gensim": (gensim_lda.save, gensim_lda.load),
+            "tomotopy": (tomotopy_lda.save, tomotopy_lda.load),
+            "nmf": (sklearn_nmf.save, sklearn_nmf.load)}[engine]
 
 
 def save_model(output: ModelOutput, folder: str | os.PathLike) -> Path:
@@ -55,7 +63,7 @@ def _write(output: ModelOutput, folder: Path) -> None:
     testhooks.pause("model-write", folder=folder)
     if output.native is not None:
         (folder / "native").mkdir()
-        _NATIVE[output.engine][0](output.native, folder / "native")
+        _native(output.engine)[0](output.native, folder / "native")
 
 
 def load_model(folder: str | os.PathLike, *, native: bool = True) -> ModelOutput:
@@ -70,13 +78,13 @@ def load_model(folder: str | os.PathLike, *, native: bool = True) -> ModelOutput
                   for path in sorted(folder.glob(f"{_EXTRA}*.npy"))}
     except (OSError, ValueError) as err:
         raise StoreError(f"{folder}: not a readable model folder ({err})") from err
-    if meta.get("format") != FORMAT or meta.get("engine") not in _NATIVE:
+    if meta.get("format") != FORMAT or meta.get("engine") not in ENGINES:
         raise StoreError(f"{folder}: unknown model format {meta.get('format')!r} or engine "
                          f"{meta.get('engine')!r}")
     model = None
     if native and (folder / "native").is_dir():
         try:
-            model = _NATIVE[meta["engine"]][1](folder / "native")
+            model = _native(meta["engine"])[1](folder / "native")
         except Exception as err:  # noqa: BLE001 - any engine failure means a damaged file
             raise StoreError(f"{folder}: cannot load the native model ({err})") from err
     names = meta["topic_names"]
