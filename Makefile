@@ -31,9 +31,11 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
+	$(BIN)/python bench/end_to_end.py
 	$(BIN)/python bench/preprocess.py
 	$(BIN)/python bench/coherence.py
 	$(BIN)/python bench/grid.py
+	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/quality.py
 
 # docs/config.md is generated from the schema (topics/config.py); a test compares the two.

@@ -116,9 +116,9 @@ def baseline_memo(documents: list[Document], pattern: str, stopwords: frozenset[
 
 
 #: ``prepare_corpus`` options for exactly the baseline's steps.
-SAME_STEPS = dict(normalize=False, drop_numbers=False, drop_punctuation=False, min_length=1,
-                  lemmatize_pos="nv", phrases=False, no_below=1, no_above=1.0, keep_n=None,
-                  segment=False)
+SAME_STEPS = dict(debris=False, normalize=False, drop_numbers=False, drop_punctuation=False,
+                  min_length=1, lemmatize_pos="nv", phrases=False, no_below=1, no_above=1.0,
+                  keep_n=None, segment=False)
 
 
 def timed(fn, *args, **kwargs):

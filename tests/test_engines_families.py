@@ -186,3 +186,23 @@ def test_a_family_without_its_field_stops_with_one_line(tmp_path, engine, messag
     assert str(err.value).startswith(message) and "\n" not in str(err.value)
     with pytest.raises(ConfigError, match="grid.covariate"):
         run_experiment(config(tmp_path, engine="dmr"))
+
+
+def test_the_cli_names_the_missing_date_in_one_line_and_exits_2(tmp_path):
+    import subprocess
+    import sys
+
+    import yaml
+
+    labelled_folder(tmp_path)
+    raw = {"name": "f", "corpus": {"path": str(tmp_path / "corpus")},
+           "preprocess": {"lemmatize": False, "phrases": False, "no_below": 1},
+           "grid": {"engine": "dtm", "num_topics": 3, "iterations": 10},
+           "output": {"ldavis": False, "report": False, "dir": str(tmp_path / "exp")}}
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "topics.cli", "run", str(tmp_path / "c.yaml")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("INFO ")]
+    assert len(errors) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "grid.engine: engine dtm needs the 'date' field on every document" in errors[0]

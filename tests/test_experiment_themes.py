@@ -211,3 +211,12 @@ def test_passages_rank_the_texts_that_use_the_theme_words(exp):
         exp.passages("nope")
     with pytest.raises(ConfigError, match="document"):
         exp.passages("terror", document="nope")
+
+
+def test_highlight_marks_only_the_theme_words(exp):
+    from topics.experiment_passages import highlight
+
+    text = "The soviet army, and then the Kremlin <b>again</b>."
+    spans = highlight(exp, text, {"cold_war": {"soviet", "kremlin"}, "terror": {"terror"}})
+    assert "".join(piece for piece, _ in spans) == text  # nothing lost or added
+    assert [(p, t) for p, t in spans if t] == [("soviet", "cold_war"), ("Kremlin", "cold_war")]

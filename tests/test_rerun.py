@@ -38,6 +38,14 @@ def test_nothing_to_do_touches_nothing_and_any_change_reruns(tmp_path):
     # no report, figure, page, model, csv or manifest rewritten (the SQLite store is opened)
     assert _mtimes(out) == before
 
+    # damage a full run would repair: a rerun notices it and does the full pass
+    run_id = sorted(p.name for p in (out / "models").iterdir())[0]
+    (out / "models" / run_id / "top_words.json").unlink()
+    assert fresh_summary(out, config) is None
+    assert run_experiment(config, out=out).done == 0
+    assert (out / "models" / run_id / "top_words.json").exists()
+    assert fresh_summary(out, config) is not None
+
     # another config value: the stamp no longer applies
     other = validate(raw_config(corpus, grid={"num_topics": 3, "seeds": [0, 1, 2]},
                                 output={"ldavis": True, "report": True}),

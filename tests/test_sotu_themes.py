@@ -104,8 +104,10 @@ def test_the_figure_means_are_per_address_means_of_the_pooled_scores(sotu_experi
     expected.index = [f"{d}s" for d in expected.index]
     np.testing.assert_allclose(table.loc[expected.index, expected.columns].to_numpy(),
                                expected.to_numpy(), rtol=1e-5)
-    for name in ("theme_by_period", "theme_by_party"):
+    for name in ("theme_by_period", "theme_by_party", "theme_over_time"):
         assert (exp.folder / "figures" / f"{name}.png").is_file()
+    page = (exp.folder / "report.html").read_text(encoding="utf-8")
+    assert "Theme prevalence by decade" in page  # 236 years: decades, not a smooth trend
 
 
 @pytest.mark.slow

@@ -134,7 +134,7 @@ def highlight(exp: Experiment, text: str, theme_words: dict[str, set]) -> list[t
     for i, m in enumerate(words):
         if i + 1 < len(words) and text[m.end():words[i + 1].start()].strip() == "":
             pair = transform(f"{m.group()} {words[i + 1].group()}")
-            if len(pair) == 1 and pair[0] in owner:
+            if len(pair) == 1 and "_" in pair[0] and pair[0] in owner:  # a joined phrase
                 mark[i] = mark[i + 1] = owner[pair[0]]
         if i not in mark:
             token = transform(m.group())

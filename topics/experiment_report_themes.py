@@ -54,24 +54,6 @@ READ_PER_THEME = 3
 READ_DOCUMENTS = 30
 
 
-FIGURES_DIR = "figures"
-
-#: ``output.period`` names -> the period alias of :func:`topics.viz.theme_over_time`
-PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y", "decade": "decade"}
-LABELS = {alias: name for name, alias in PERIODS.items()}
-
-
-def period(dates: pd.Series, chosen: str = "auto") -> str:
-    """The period alias of ``chosen`` (``output.period``); for ``auto``, one giving a readable
-    number of periods for the dates' span (decades beyond 80 years)."""
-    if chosen != "auto":
-        return PERIODS[chosen]
-    span = (dates.max() - dates.min()).days
-    return ("W" if span <= 120 else "M" if span <= 4 * 365 else "Q" if span <= 10 * 365
-            else "Y" if span <= 80 * 365 else "decade")
-
-
-
 def pooled_runs_note(exp: Experiment, runs: list[str]) -> str:
     """Which runs are pooled and why, in one paragraph."""
     done = exp.results.set_index("run_id").loc[runs]
@@ -217,11 +199,22 @@ def effects_figures(exp: Experiment, runs: list[str], meta: pd.DataFrame,
 
     output = exp.config.get("output") or {}
     time = next((f for f in TIME_FIELDS if f in meta.columns and meta[f].notna().any()), None)
-    if time is not None:
+    years = _period_years(meta[time], output.get("period", "auto")) if time else None
+    if time is not None and years is None:
         collect("theme_over_time", "Theme prevalence over time, pooled over the runs (band: 90% "
                 "interval)", lambda: theme_effect_trend(
                     exp.theme_effects(time, runs, sims=SIMS),
                     note="B-spline trend of the theme lift; 1.0 = corpus average"))
+    elif time is not None:
+        # Long spans: one level per decade (the mean lift of its documents), not a smooth
+        # trend, which flattens short-lived themes and bends at the ends.
+        label = "decade"
+        collect("theme_over_time", f"Theme prevalence by {label}, pooled over the runs (band: "
+                "90% interval)", lambda: theme_effect_trend(
+                    exp.theme_effects(time, runs, period=years, sims=SIMS),
+                    title=f"Theme prevalence by {label}", xlabel=f"{label} (its first year)",
+                    note=f"the mean theme lift of each {label}'s documents; 1.0 = corpus "
+                         "average"))
     if mean is not None and time is not None:
         period_figure(exp, meta[time], mean, output.get("period", "auto"), collect)
     for field in output.get("by_fields", FIELDS):
@@ -237,6 +230,15 @@ def effects_figures(exp: Experiment, runs: list[str], meta: pd.DataFrame,
                 continue
             collect(f"theme_by_{field}", f"Theme prevalence by {field}, pooled over the runs "
                     "(whiskers: 90% interval)", theme_effect_dots, effects, field)
+
+
+def _period_years(values: pd.Series, chosen: str) -> int | None:
+    """10 when the over-time figures go by decade (``output.period``, or auto for a span over
+    80 years), else None (a smooth trend)."""
+    parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="ISO8601")
+    if not parsed.notna().any():
+        return None
+    return 10 if period(parsed[parsed.notna()], chosen) == "decade" else None
 
 
 def period_figure(exp: Experiment, dates: pd.Series, mean: pd.DataFrame, chosen: str,

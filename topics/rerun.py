@@ -2,11 +2,14 @@
 
 After a ``topics run`` that left every run of its grid completed, :func:`write_stamp` records
 a key of what decided the results (the resolved config, the names, sizes and modification
-times of the input files it names, the package versions) with the run ids and best runs.
-The next ``topics run`` on that folder computes the key again (a few ``stat`` calls, no
-reading, tokenising or model loading); when it is the same and the store still holds every
-one of those runs as completed, :func:`fresh_summary` answers from the stamp and the work is
-skipped.  ``report.html`` likewise carries a key of the results table, config and versions
+times of the input files it names, the package versions) and of the folder's state (the
+results table as stored, the manifest, and the size and modification time of every file of
+the runs' model folders and of the corpus cache entry), with the run ids and best runs.
+The next ``topics run`` on that folder computes both again (``stat`` calls and one query, no
+tokenising or model loading); when they are the same, :func:`fresh_summary` answers from
+the stamp and the work is skipped.  Anything a full run would repair (a removed, cut short
+or rewritten file, a changed row, a damaged manifest) changes the state, and a full run
+follows.  ``report.html`` likewise carries a key of the results table, config and versions
 it was drawn from (:func:`report_key`): it is redrawn only when that key changes.  Any change of config,
 input file or package version, or a run missing from the store, means a full run.
 """
@@ -65,12 +68,38 @@ def rerun_key(config) -> str | None:
     return hashlib.sha256(blob).hexdigest()
 
 
-def write_stamp(folder: Path, config, *, run_ids: list[str], best: dict) -> None:
+def folder_state(folder: Path, run_ids: list[str], corpus_key: str) -> str | None:
+    """A digest of what a finished folder holds (None if it cannot be read): the results
+    table as stored, the manifest, and the size and modification time of every file of the
+    runs' model folders and of the corpus cache entry.  Damage found by a full run (a file
+    removed, cut short or rewritten, a changed row) changes it."""
+    parts: list = []
+    try:
+        with Store(folder, create=False) as store:
+            parts.append(store.digest())
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            return None
+        parts.append(manifest)
+        for sub in [*(f"models/{run_id}" for run_id in sorted(run_ids)), f"cache/{corpus_key}"]:
+            if not (folder / sub).is_dir():
+                return None
+            parts.append(_signature(str(folder / sub)))
+    except (OSError, ValueError, StoreError):
+        return None
+    digest = json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha256(digest.replace(str(folder).encode("utf-8"), b"")).hexdigest()
+
+
+def write_stamp(folder: Path, config, *, run_ids: list[str], best: dict,
+                corpus_key: str) -> None:
     """Record that every run of this config's grid is complete (see the module)."""
     key = rerun_key(config)
-    if key is not None:
-        write_atomic(folder / STAMP, json.dumps({"key": key, "runs": sorted(run_ids),
-                                                 "best": list(best.items())}))
+    state = folder_state(folder, run_ids, corpus_key)
+    if key is not None and state is not None:
+        write_atomic(folder / STAMP, json.dumps({
+            "key": key, "state": state, "runs": sorted(run_ids), "corpus_key": corpus_key,
+            "best": list(best.items())}))
 
 
 def clear_stamp(folder: Path) -> None:
@@ -84,15 +113,10 @@ def fresh_summary(folder: Path, config) -> dict[str, Any] | None:
         stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
         if stamp.get("key") != rerun_key(config):
             return None
-        with Store(folder, create=False) as store:
-            done = store.completed_ids()
-    except (OSError, ValueError, StoreError):
-        return None
-    try:
-        if not set(stamp["runs"]) <= done:
+        if stamp["state"] != folder_state(folder, stamp["runs"], stamp["corpus_key"]):
             return None
         stamp["best"] = {measure: tuple(best) for measure, best in stamp["best"]}
-    except (KeyError, TypeError, ValueError):  # a stamp of another format: a full run
+    except (OSError, KeyError, TypeError, ValueError):  # no stamp, or another format
         return None
     return stamp
 

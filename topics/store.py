@@ -238,6 +238,12 @@ class Store:
         rows = self._select(" WHERE status=?" if status else "", (status,) if status else ())
         return [self._decode(r) for r in rows]
 
+    def digest(self) -> str:
+        """A sha256 of every row as stored (no decoding): equal digests, equal tables."""
+        import hashlib
+
+        return hashlib.sha256(repr(self._select("", ())).encode("utf-8")).hexdigest()
+
     def _select(self, where: str, args: tuple) -> list[tuple]:
         query = f"SELECT {', '.join(_COLUMNS)} FROM runs{where} ORDER BY run_id"
         try:

@@ -192,6 +192,7 @@ def run_experiment(config: Config, *, out: str | Path | None = None,
         stamp = fresh_summary(folder, config)
         if stamp is not None and runs_intact(folder, stamp["runs"]):
             runs = len(stamp["runs"])
+            log.info("grid: %d runs (%d already completed, 0 to run) in %s", runs, runs, folder)
             log.info("nothing to do: all %d runs of %s are complete and its config, input "
                      "files and package versions are unchanged", runs, folder)
             summary = RunSummary(folder=folder, total=runs, skipped=runs, best=stamp["best"])
@@ -231,7 +232,8 @@ def _run_all(config: Config, folder: Path, *, progress: bool) -> RunSummary:
         summary.best = best_runs(store, corpus.key, config.scoring["measures"], settings)
         complete = {s.run_id for s in specs} <= store.completed_ids()
     if complete and not summary.failed:
-        write_stamp(folder, config, run_ids=[s.run_id for s in specs], best=summary.best)
+        write_stamp(folder, config, run_ids=[s.run_id for s in specs], best=summary.best,
+                    corpus_key=corpus.key)
     return summary
 
 
