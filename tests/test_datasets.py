@@ -57,6 +57,8 @@ def test_config_takes_a_dataset_instead_of_a_path():
     with pytest.raises(ConfigError) as err:
         validate({"corpus": {"dataset": "sotu", "text_column": "body"}})
     assert err.value.key == "corpus.text_column"
+    again = validate(config.resolved())  # a resolved config (every default) validates again
+    assert again.corpus == config.corpus
     with pytest.raises(ConfigError) as err:
         validate({"corpus": {}})
     assert err.value.key == "corpus.path" and "corpus.dataset" in str(err.value)

@@ -305,14 +305,15 @@ READER_KEYS = ("path", "format", "text_column", "id_column", "title_column", "da
 
 
 def _check_corpus_source(raw: dict, corpus: dict) -> None:
-    """Exactly one of ``corpus.path`` and ``corpus.dataset``; no reader keys with a dataset."""
+    """Exactly one of ``corpus.path`` and ``corpus.dataset``; no reader key set to anything
+    but its default with a dataset (so a resolved config validates again)."""
     if corpus["dataset"] is None:
         if corpus["path"] is None:
             raise ConfigError("corpus.path", "required: the file or folder to read "
                               "(or corpus.dataset: a named dataset, see `topics datasets`)")
         return
-    for key in READER_KEYS:
-        if raw.get(key) is not None:
+    for key in READER_KEYS:  # a default value (as in a resolved config) is no conflict
+        if raw.get(key) is not None and raw.get(key) != CORPUS_FIELDS[key].default:
             raise ConfigError(f"corpus.{key}", f"not used with corpus.dataset "
                               f"({corpus['dataset']}): remove one of the two")
 
