@@ -97,3 +97,46 @@ def test_runs_get_labels_and_user_names_show_everywhere(tmp_path):
     shown = again.topic_names(best)
     assert all(name in report for name in shown)  # the report's topics table
     assert again.name_topics(run_id, {1: None})[1] == auto[1]  # None removes the name
+
+
+def _reference_candidates(texts, vocab, *, min_df, max_candidates):
+    """The candidates counted the plain way: a Counter per n-gram, per document."""
+    import math
+    from collections import Counter
+
+    unigrams, grams, grams_df = Counter(), Counter(), Counter()
+    for tokens in texts:
+        tokens = [t for t in tokens if t in vocab]
+        unigrams.update(tokens)
+        seen = set()
+        for n in (2, 3):
+            for gram in zip(*(tokens[i:] for i in range(n))):
+                if len(set(gram)) == n:
+                    grams[gram] += 1
+                    seen.add(gram)
+        grams_df.update(seen)
+    total = max(1, sum(unigrams.values()))
+
+    def pmi(a, b):
+        return math.log(grams[(a, b)] * total / (unigrams[a] * unigrams[b]))
+
+    scored = sorted(((pmi(*g) if len(g) == 2 else (pmi(*g[:2]) + pmi(*g[1:])) / 2, g)
+                     for g, df in grams_df.items() if df >= min_df), key=lambda x: (-x[0], x[1]))
+    phrases = [(w,) for w in sorted(vocab) if "_" in w and unigrams[w] >= min_df]
+    return phrases + [g for value, g in scored if value > 0][:max_candidates]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_candidates_counted_with_numpy_match_a_plain_count(seed):
+    from topics.topic_labels import _candidates
+
+    rng = random.Random(seed)
+    words = ["a", "b", "c", "d", "e", "f_g", "h", "out"]
+    vocab = set(words) - {"out"}  # "out" is not in the vocabulary: it joins its neighbours
+    texts = [[rng.choice(words[:rng.randint(2, 8)]) for _ in range(rng.randint(0, 30))]
+             for _ in range(60)]
+    texts += [[], ["a"], ["a", "a", "a"], ["b", "a", "b", "a"]]
+    for min_df, top in ((1, 2000), (3, 2000), (2, 7)):
+        got = _candidates(texts, vocab, min_df=min_df, max_candidates=top)
+        assert got == _reference_candidates(texts, vocab, min_df=min_df, max_candidates=top)
+        assert len(got) > 3

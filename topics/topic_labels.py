@@ -26,8 +26,8 @@ music topic (see the README, Topic names, for the comparison).
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -41,38 +41,61 @@ def _ngrams(tokens: Sequence[str], n: int) -> Iterable[tuple[str, ...]]:
     return zip(*(tokens[i:] for i in range(n)))
 
 
+def _grams(ids: np.ndarray, doc: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray,
+                                                                np.ndarray]:
+    """The n-grams of ``n`` different words within one document (rows of word ids, sorted),
+    the number of times each occurs and the number of documents holding it."""
+    cols = [ids[i:len(ids) - n + 1 + i] for i in range(n)]
+    keep = doc[:len(doc) - n + 1] == doc[n - 1:]
+    for i in range(n):
+        for j in range(i + 1, n):
+            keep &= cols[i] != cols[j]
+    cols, docs = [c[keep] for c in cols], doc[:len(doc) - n + 1][keep]
+    order = np.lexsort((docs, *cols[::-1]))
+    cols, docs = [c[order] for c in cols], docs[order]
+    first = np.ones(len(docs), dtype=bool)
+    for c in cols:
+        first[1:] &= c[1:] == c[:-1]
+    first = ~first
+    first[:1] = True  # a new n-gram starts here
+    new_doc = first.copy()
+    new_doc[1:] |= docs[1:] != docs[:-1]
+    starts = np.flatnonzero(first)
+    count = np.diff(np.append(starts, len(docs)))
+    df = np.add.reduceat(new_doc.astype(np.int64), starts) if len(starts) else count
+    return np.stack([c[starts] for c in cols], axis=1), count, df
+
+
 def _candidates(texts: list[list[str]], vocab: set[str], *, min_df: int,
                 max_candidates: int) -> list[tuple[str, ...]]:
-    """Phrases of the vocabulary and frequent, cohesive word pairs and triples."""
-    unigrams: Counter = Counter()
-    grams: Counter = Counter()
-    grams_df: Counter = Counter()
-    for tokens in texts:
-        tokens = [t for t in tokens if t in vocab]
-        unigrams.update(tokens)
-        seen = set()
-        for n in (2, 3):
-            for gram in _ngrams(tokens, n):
-                if len(set(gram)) == n:
-                    grams[gram] += 1
-                    seen.add(gram)
-        grams_df.update(seen)
-    total = max(1, sum(unigrams.values()))
+    """Phrases of the vocabulary and frequent, cohesive word pairs and triples (counted with
+    NumPy over word ids; the scores are computed in Python, as exact as before)."""
+    words = sorted(vocab)
+    index = {w: i for i, w in enumerate(words)}
+    per_doc = [[index[t] for t in tokens if t in index] for tokens in texts]
+    lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
+    ids = np.fromiter(itertools.chain.from_iterable(per_doc), dtype=np.int64,
+                      count=int(lengths.sum()))
+    doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), lengths)
+    unigrams = np.bincount(ids, minlength=len(words)).tolist()
+    total = max(1, len(ids))
+    pairs, pair_count, pair_df = _grams(ids, doc, 2)
+    pair_key = pairs[:, 0] * len(words) + pairs[:, 1]  # sorted: pairs are in sorted order
 
-    def pmi(a: str, b: str) -> float:
-        pair = grams[(a, b)]
-        return math.log(pair * total / (unigrams[a] * unigrams[b])) if pair else -math.inf
+    def pmi(a: int, b: int) -> float:
+        pair = int(pair_count[np.searchsorted(pair_key, a * len(words) + b)])
+        return math.log(pair * total / (unigrams[a] * unigrams[b]))
 
     scored = []
-    for gram, df in grams_df.items():
-        if df < min_df:
-            continue
-        value = (pmi(*gram) if len(gram) == 2 else
-                 (pmi(gram[0], gram[1]) + pmi(gram[1], gram[2])) / 2)
-        if value > 0:
-            scored.append((value, gram))
+    triples, _, triple_df = _grams(ids, doc, 3)
+    for rows, df in ((pairs, pair_df), (triples, triple_df)):
+        for gram in rows[df >= min_df].tolist():
+            value = (pmi(*gram) if len(gram) == 2 else
+                     (pmi(gram[0], gram[1]) + pmi(gram[1], gram[2])) / 2)
+            if value > 0:
+                scored.append((value, tuple(words[i] for i in gram)))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    phrases = [(w,) for w in sorted(vocab) if "_" in w and unigrams[w] >= min_df]
+    phrases = [(w,) for i, w in enumerate(words) if "_" in w and unigrams[i] >= min_df]
     return phrases + [gram for _, gram in scored[:max_candidates]]
 
 
