@@ -308,7 +308,8 @@ class Experiment:
 
         key = (run_id, fold, SMOOTHING if smoothing is None else smoothing)
         if key not in self._themes:
-            self._themes[key] = et.run_themes(self, run_id, fold=fold, smoothing=key[2])
+            self._themes[key] = et.run_themes(self, run_id, fold=fold, smoothing=key[2],
+                                              cache=self._themes)
         return self._themes[key]
 
     def theme_summary(self, runs: Any = None, *, level: float = 0.9,

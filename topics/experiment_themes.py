@@ -63,8 +63,9 @@ def lexicon(exp: Experiment) -> dict:
 
 
 def run_themes(exp: Experiment, run_id: str, *, fold: bool = True,
-               smoothing: float = th.SMOOTHING) -> RunThemes:
-    """The theme inputs of one run (chunks folded into their parents with ``fold``)."""
+               smoothing: float = th.SMOOTHING, cache: dict | None = None) -> RunThemes:
+    """The theme inputs of one run (chunks folded into their parents with ``fold``).
+    ``cache`` (a dict the caller keeps) shares the observed theme tokens between runs."""
     out = exp.output(run_id)
     labels = [f"{k}: {n}" if n else f"topic {k}"
               for k, n in enumerate(out.topic_names or (None,) * out.num_topics)]
@@ -72,10 +73,8 @@ def run_themes(exp: Experiment, run_id: str, *, fold: bool = True,
                                  vocab=out.vocab, quiet=True)
     affinity = th.topic_theme_affinity(out.topic_word, resolved, topic_names=labels)
     doc_ids = list(out.doc_ids)
-    position = {d: i for i, d in enumerate(exp.corpus.doc_ids)}
-    bow = [exp.corpus.bow[position[d]] for d in doc_ids]
-    counts = th.document_theme_counts(bow, resolved, doc_ids=doc_ids, share=False)
-    words = th.document_theme_words(bow, resolved, doc_ids=doc_ids)
+    counts, words = _observed(exp, resolved, doc_ids, vocab=tuple(out.vocab),
+                              cache={} if cache is None else cache)
     lengths = pd.Series(np.asarray(out.doc_lengths, dtype=float), index=doc_ids)
     theta = pd.DataFrame(np.asarray(out.doc_topic), index=pd.Index(doc_ids), columns=labels)
     meta = exp.documents()
@@ -90,6 +89,20 @@ def run_themes(exp: Experiment, run_id: str, *, fold: bool = True,
     counts.index.name = lengths.index.name = theta.index.name = "doc_id"
     return RunThemes(run_id, resolved, counts, lengths, mass, theta, affinity, words,
                      float(smoothing))
+
+
+def _observed(exp: Experiment, resolved: th.ResolvedThemes, doc_ids: list, *, vocab: tuple,
+              cache: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The theme tokens each document holds (counts and words): they depend on the documents,
+    the vocabulary and the lexicon, not on the run, so runs over one corpus share them."""
+    key = ("observed", tuple(doc_ids), vocab, tuple(resolved.word_ids.items()))
+    if key not in cache:
+        position = {d: i for i, d in enumerate(exp.corpus.doc_ids)}
+        bow = [exp.corpus.bow[position[d]] for d in doc_ids]
+        cache[key] = (th.document_theme_counts(bow, resolved, doc_ids=doc_ids, share=False),
+                      th.document_theme_words(bow, resolved, doc_ids=doc_ids))
+    counts, words = cache[key]
+    return counts.copy(), words.copy()
 
 
 def _fold_words(words: pd.DataFrame, parent: dict) -> pd.DataFrame:

@@ -5,6 +5,7 @@ own folder."""
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,28 @@ def done_metrics(folder: Path) -> dict[str, dict]:
     """run_id -> metrics of every completed run."""
     with Store(folder, create=False) as store:
         return {r.run_id: r.metrics for r in store.runs(status="done")}
+
+
+def build_experiment(root: Path) -> tuple[Path, dict]:
+    """A finished tiny experiment in ``root / "exp"`` (its corpus in ``root / "corpus"``) and
+    its metrics."""
+    from topics.workflow import run_experiment
+
+    write_corpus(root / "corpus")
+    run_experiment(config_of(root), out=root / "exp")
+    return root / "exp", done_metrics(root / "exp")
+
+
+def copy_experiment(folder: Path, into: Path) -> Path:
+    """A copy of the experiment ``folder`` and of the corpus beside it, in ``into``."""
+    shutil.copytree(folder, into / "exp")
+    shutil.copytree(folder.parent / "corpus", into / "corpus")
+    return into / "exp"
+
+
+def rerun(folder: Path):
+    """``run_experiment`` again on the experiment ``folder`` (a copy made by
+    :func:`copy_experiment` reads the corpus beside it)."""
+    from topics.workflow import run_experiment
+
+    return run_experiment(config_of(folder.parent), out=folder)

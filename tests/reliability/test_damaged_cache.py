@@ -6,37 +6,26 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
 
 import topics
 from topics.corpus import FORMAT as CORPUS_FORMAT
-from topics.workflow import run_experiment
 
-from ._tiny import config_of, done_metrics, write_corpus
+from ._tiny import build_experiment, copy_experiment, done_metrics, rerun
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, dict]:
     """A finished tiny experiment and its metrics."""
-    root = tmp_path_factory.mktemp("damaged_cache")
-    write_corpus(root / "corpus")
-    run_experiment(config_of(root), out=root / "exp")
-    return root / "exp", done_metrics(root / "exp")
+    return build_experiment(tmp_path_factory.mktemp("damaged_cache"))
 
 
 @pytest.fixture
 def copy(built, tmp_path) -> Path:
     """A copy of the experiment and of its corpus."""
-    shutil.copytree(built[0], tmp_path / "exp")
-    shutil.copytree(built[0].parent / "corpus", tmp_path / "corpus")
-    return tmp_path / "exp"
-
-
-def rerun(folder: Path):
-    return run_experiment(config_of(folder.parent), out=folder)
+    return copy_experiment(built[0], tmp_path)
 
 
 def cache_entry(folder: Path) -> Path:

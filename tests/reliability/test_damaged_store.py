@@ -14,31 +14,21 @@ import pytest
 import topics
 from topics.errors import StoreError
 from topics.store import read_json
-from topics.workflow import run_experiment
 
 from ._cli import assert_user_error, run_topics, write_config
-from ._tiny import config_of, done_metrics, raw_config, write_corpus
+from ._tiny import build_experiment, copy_experiment, done_metrics, raw_config, rerun
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, dict]:
     """A finished tiny experiment and its metrics."""
-    root = tmp_path_factory.mktemp("damaged")
-    write_corpus(root / "corpus")
-    run_experiment(config_of(root), out=root / "exp")
-    return root / "exp", done_metrics(root / "exp")
+    return build_experiment(tmp_path_factory.mktemp("damaged"))
 
 
 @pytest.fixture
 def copy(built, tmp_path) -> Path:
     """A copy of the experiment (its config reads the corpus of the module's folder)."""
-    shutil.copytree(built[0], tmp_path / "exp")
-    shutil.copytree(built[0].parent / "corpus", tmp_path / "corpus")
-    return tmp_path / "exp"
-
-
-def rerun(folder: Path):
-    return run_experiment(config_of(folder.parent), out=folder)
+    return copy_experiment(built[0], tmp_path)
 
 
 @pytest.fixture

@@ -105,21 +105,30 @@ def document_theme_counts(bow: Iterable[Iterable[tuple[int, float]]], resolved: 
     side by side (or take :func:`lift` of both) to see what the topics smoothed away.  An
     empty document scores 0.
     """
-    member = {name: frozenset(ids) for name, ids in resolved.word_ids.items()}
+    names = list(resolved.word_ids)
+    owners = _owners(resolved)
     rows = []
     for doc in bow:
-        counts = dict.fromkeys(member, 0.0)
+        counts = [0.0] * len(names)
         total = 0.0
         for word_id, count in doc:
             total += count
-            for name, ids in member.items():
-                if word_id in ids:
-                    counts[name] += count
-        rows.append([c / total if total else 0.0 for c in counts.values()] if share
-                    else list(counts.values()))
+            for t in owners.get(word_id, ()):
+                counts[t] += count
+        rows.append([c / total if total else 0.0 for c in counts] if share else counts)
     index = pd.Index(_labels("doc_ids", doc_ids, len(rows)), name="doc_id")
-    return pd.DataFrame(np.array(rows, dtype=float).reshape(len(rows), len(member)), index=index,
-                        columns=pd.Index(list(member), name="theme"))
+    return pd.DataFrame(np.array(rows, dtype=float).reshape(len(rows), len(names)), index=index,
+                        columns=pd.Index(names, name="theme"))
+
+
+def _owners(resolved: ResolvedThemes) -> dict[int, tuple[int, ...]]:
+    """Word id -> the positions of the themes holding it (each theme once), so that a
+    document's tokens are looked up once, not once per theme."""
+    owners: dict[int, list[int]] = {}
+    for t, ids in enumerate(resolved.word_ids.values()):
+        for word_id in dict.fromkeys(ids):
+            owners.setdefault(word_id, []).append(t)
+    return {word_id: tuple(ts) for word_id, ts in owners.items()}
 
 
 def theme_rates(counts: pd.DataFrame, lengths, mass: pd.DataFrame, *,
@@ -175,17 +184,21 @@ def document_theme_words(bow: Iterable[Iterable[tuple[int, float]]], resolved: R
     """The theme words each document uses, with their counts: one row per (document, theme)
     with ``doc_id, theme, count`` and ``words`` (a tuple of ``(word, count)``, most frequent
     first).  Documents that use none of a theme's words get no row for it."""
-    ids = {name: dict(zip(t.word_ids, t.words)) for name, t in
-           ((t.name, t) for t in resolved.themes)}
+    themes = [dict(zip(t.word_ids, t.words)) for t in resolved.themes]
+    rank = [{i: r for r, i in enumerate(words)} for words in themes]  # ties keep lexicon order
+    owners = _owners(resolved)
     rows = []
     for doc, counts in zip(_labels("doc_ids", doc_ids, len(bow)) if doc_ids is not None
                            else range(len(bow)), bow):
-        counts = dict(counts)
-        for name, words in ids.items():
-            used = sorted(((w, int(counts[i])) for i, w in words.items() if counts.get(i)),
-                          key=lambda p: -p[1])
-            if used:
-                rows.append((doc, name, sum(c for _, c in used), tuple(used)))
+        hits: dict[int, dict[int, int]] = {}
+        for word_id, count in counts:
+            if count:
+                for t in owners.get(word_id, ()):
+                    hits.setdefault(t, {})[word_id] = int(count)
+        for t in sorted(hits):
+            used = sorted(hits[t].items(), key=lambda p: (-p[1], rank[t][p[0]]))
+            words = tuple((themes[t][i], c) for i, c in used)
+            rows.append((doc, resolved.themes[t].name, sum(c for _, c in words), words))
     return pd.DataFrame(rows, columns=["doc_id", "theme", "count", "words"])
 
 
