@@ -8,8 +8,9 @@ PYTEST_ARGS ?=
 
 .PHONY: setup run seeds test bench docs clean
 
+# A venv whose creation failed half-way (no pip) is made again; a failed creation is retried once.
 $(STAMP): setup.cfg pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV) || (rm -rf $(VENV) && $(PYTHON) -m venv $(VENV))
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
