@@ -8,9 +8,11 @@ PYTEST_ARGS ?=
 
 .PHONY: setup run seeds test bench docs clean
 
-# A venv whose creation failed half-way (no pip) is made again; a failed creation is retried once.
+# A venv without a working pip (absent, or its creation failed half-way) is made anew; a
+# failed creation is retried once.
 $(STAMP): setup.cfg pyproject.toml
-	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV) || (rm -rf $(VENV) && $(PYTHON) -m venv $(VENV))
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || (rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)) \
+	  || (rm -rf $(VENV) && $(PYTHON) -m venv $(VENV))
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
