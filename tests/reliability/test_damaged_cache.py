@@ -33,18 +33,23 @@ def cache_entry(folder: Path) -> Path:
     return entry
 
 
-@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage"])
-def test_a_damaged_cached_dictionary_is_rebuilt_with_a_warning(copy, built, damage, caplog):
-    (path,) = (cache_entry(copy) / "corpus").glob("dictionary.*")
-    data = path.read_bytes()
-    path.write_bytes({"empty": b"", "truncated": data[:len(data) // 2],
-                      "garbage": b"\x80\x04garbage"}[damage])
+def assert_rebuilt_keeping_runs(copy: Path, built, caplog) -> None:
+    """A rerun warns of the damaged cache entry, rebuilds it and keeps (skips) both runs."""
     with caplog.at_level(logging.WARNING):
         summary = rerun(copy)
     assert "damaged cache entry" in caplog.text
     assert (summary.skipped, summary.done, summary.failed) == (2, 0, 0)
     assert done_metrics(copy) == built[1]
     assert len(topics.load_experiment(copy).documents()) == 30
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage"])
+def test_a_damaged_cached_dictionary_is_rebuilt_with_a_warning(copy, built, damage, caplog):
+    (path,) = (cache_entry(copy) / "corpus").glob("dictionary.*")
+    data = path.read_bytes()
+    path.write_bytes({"empty": b"", "truncated": data[:len(data) // 2],
+                      "garbage": b"\x80\x04garbage"}[damage])
+    assert_rebuilt_keeping_runs(copy, built, caplog)
 
 
 def test_a_cache_entry_of_an_older_format_is_rebuilt_and_keeps_the_runs(copy, built, caplog):
@@ -79,10 +84,5 @@ def test_a_damaged_dictionary_in_a_complete_folder_is_rebuilt_by_the_next_run(co
     """A rerun with nothing to do (the folder stamped complete) still sees the damage."""
     assert rerun(copy).skipped == 2  # in place: stamps the folder as complete
     (cache_entry(copy) / "corpus" / "dictionary.json").write_bytes(b"")
-    with caplog.at_level(logging.WARNING):
-        summary = rerun(copy)
-    assert "damaged cache entry" in caplog.text
-    assert (summary.skipped, summary.done, summary.failed) == (2, 0, 0)
-    assert done_metrics(copy) == built[1]
-    assert len(topics.load_experiment(copy).documents()) == 30
+    assert_rebuilt_keeping_runs(copy, built, caplog)
 
