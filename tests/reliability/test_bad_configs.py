@@ -149,19 +149,6 @@ def test_zero_is_not_false_for_segment():
 CLI_FIELDS = [(s, next(iter(f))) for s, f in SECTIONS.items()]
 
 
-@pytest.fixture
-def tiny_corpus(tmp_path: Path) -> Path:
-    """Three short .txt documents about markets and rates."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    texts = ["Markets rallied as inflation eased and the central bank paused rates.",
-             "The central bank raised rates again and markets fell on inflation fears.",
-             "Inflation eased, rates held, and markets rallied on the central bank news."]
-    for i, text in enumerate(texts):
-        (folder / f"doc{i}.txt").write_text(text, encoding="utf-8")
-    return folder
-
-
 @pytest.mark.parametrize("section,key", CLI_FIELDS, ids=[f"{s}.{k}" for s, k in CLI_FIELDS])
 def test_cli_set_a_mapping_is_one_line_naming_the_key(section, key, tmp_path, tiny_corpus):
     config = write_config(tmp_path / "c.yaml", {"corpus": {"path": str(tiny_corpus)}})

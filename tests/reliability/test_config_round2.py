@@ -240,19 +240,6 @@ def test_cli_run_with_mixed_axes_runs_every_point_and_resumes(tmp_path, tiny_cor
 
 
 # ---------------------------------------------------------------- helpers
-@pytest.fixture
-def tiny_corpus(tmp_path: Path) -> Path:
-    """Three short .txt documents about markets and rates."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    texts = ["Markets rallied as inflation eased and the central bank paused rates.",
-             "The central bank raised rates again and markets fell on inflation fears.",
-             "Inflation eased, rates held, and markets rallied on the central bank news."]
-    for i, text in enumerate(texts):
-        (folder / f"doc{i}.txt").write_text(text, encoding="utf-8")
-    return folder
-
-
 def _light_run(corpus: Path, **sections: dict) -> dict:
     config = {"corpus": {"path": str(corpus)},
               "preprocess": {"lemmatize": False, "phrases": False, "no_below": 1,
