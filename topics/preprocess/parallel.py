@@ -12,11 +12,11 @@ their cost grows with the vocabulary, not the token count.
 
 With several processes (``processes_for``: a corpus of at least ``PARALLEL_MIN_CHARS``
 characters, a platform with ``fork``, and not inside a daemonic pool worker), forked workers
-tokenise the chunks, a wave of ``WAVE_CHUNKS`` chunks at a time; the WordNet lemmas of the
-words new in a wave are computed by the workers, each word by one worker, and stored in the
-parent's ``LemmaCache``; the parent maps the chunks in order.  Forking after WordNet is
-loaded shares it with the workers, and the texts reach them by the fork, not by pickling.
-Elsewhere (Windows, macOS, notebooks that cannot fork) the same functions run in one process.
+tokenise the chunks while this process maps the finished ones in order (the per-word work,
+WordNet included, then the token lists and counts): each distinct word is lemmatised once,
+here.  Forking after WordNet is loaded shares it with the workers, and the texts reach them
+by the fork, not by pickling; only the chunks' raw ids come back.  Elsewhere (Windows,
+macOS, notebooks that cannot fork) the same functions run in one process.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import re
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any, NamedTuple
@@ -41,18 +42,18 @@ logger = logging.getLogger(__name__)
 PARALLEL_MIN_CHARS = 4_000_000
 #: Characters per chunk of documents (the unit of work of a worker).
 CHUNK_CHARS = 1_000_000
-#: Chunks tokenised before their new words are lemmatised (bounds the ids held at once).
-WAVE_CHUNKS = 48
+#: Chunks a worker may tokenise ahead of the mapping (bounds the ids held at once).
+AHEAD = 3
 
 _SEP = "\x00"
 _ASCII_RUN = re.compile(ASCII_DEFAULT_PATTERN + "|" + _SEP)
 _NUL_TOKEN = (_SEP,)  # the key of a raw token "\x00" (possible with tokenize: false)
-#: What forked workers read: (texts, options, LemmaCache or None); set only around a pool.
+#: What forked workers read: (texts, options); set only around a pool.
 _STATE: tuple | None = None
 
 
 class _Ids(dict):
-    """Key -> id, a new key getting the next id (``keys`` lists them by id)."""
+    """Key -> id, a new key getting the next id (``keys_by_id`` lists them by id)."""
 
     def __init__(self, first: Any):
         super().__init__({first: 0})
@@ -98,43 +99,31 @@ def chunk_ranges(texts: Sequence[str], chunk_chars: int | None = None) -> list[t
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
-def _ids_array(ids: Any, tokens: list[Any]) -> np.ndarray:
-    return np.fromiter(map(ids, tokens), np.int32, len(tokens))
-
-
 def raw_ids(texts: Sequence[str], options: Any) -> tuple[list[Any], np.ndarray, np.ndarray]:
     """A chunk's texts as raw-token ids: (distinct raw tokens by id, id 0 standing for
     none; the ids of every text's tokens, concatenated; tokens per text)."""
-    index = _Ids(_SEP)
-    ids = index.__getitem__
-    pieces, lengths, run = [], [], []
+    tokens: list[Any] = []  # every text's tokens, each text followed by the separator
+    run: list[str] = []
     fast = options.tokenize and options.token_pattern == DEFAULT_TOKEN_PATTERN
     for text in texts:
         if fast and text.isascii() and _SEP not in text:  # NFKC leaves ASCII as it is
             run.append(text)
             continue
-        _run_ids(run, ids, pieces, lengths)
-        tokens = raw_tokens(text, options)
-        if _SEP in tokens:
-            tokens = [_NUL_TOKEN if t == _SEP else t for t in tokens]
-        pieces.append(_ids_array(ids, tokens))
-        lengths.append(len(tokens))
-    _run_ids(run, ids, pieces, lengths)
+        if run:  # consecutive ASCII texts: one regular expression call
+            tokens += _ASCII_RUN.findall(_SEP.join(run) + _SEP)
+            run.clear()
+        found = raw_tokens(text, options)
+        tokens += [_NUL_TOKEN if t == _SEP else t for t in found] if _SEP in found else found
+        tokens.append(_SEP)
+    if run:
+        tokens += _ASCII_RUN.findall(_SEP.join(run) + _SEP)
+    index = _Ids(_SEP)  # the separator is id 0
+    ids = np.fromiter(map(index.__getitem__, tokens), np.int32, len(tokens))
+    ends = np.flatnonzero(ids == 0)
+    lengths = np.diff(ends, prepend=-1) - 1
     vocab = [_SEP if t == _NUL_TOKEN else t for t in index.keys_by_id]
     vocab[0] = None
-    all_ids = np.concatenate(pieces) if pieces else np.zeros(0, np.int32)
-    return vocab, all_ids, np.array(lengths, dtype=np.int64)
-
-
-def _run_ids(run: list[str], ids: Any, pieces: list, lengths: list) -> None:
-    """Tokenise consecutive ASCII texts with one regular expression call (emptying ``run``)."""
-    if not run:
-        return
-    found = _ids_array(ids, _ASCII_RUN.findall(_SEP.join(run) + _SEP))
-    ends = np.flatnonzero(found == 0)
-    lengths.extend((np.diff(ends, prepend=-1) - 1).tolist())
-    pieces.append(found[found != 0])
-    run.clear()
+    return vocab, ids[ids != 0], lengths
 
 
 class FinalWords:
@@ -144,6 +133,7 @@ class FinalWords:
         self.wordmap = words
         self._ids = _Ids("")
         self.words = self._ids.keys_by_id
+        self._array = np.array(self.words, dtype=object)  # the same, for fancy indexing
 
     def map_chunk(self, vocab: list[Any], ids: np.ndarray, lengths: np.ndarray) -> Chunk:
         """A chunk's raw ids (``raw_ids``) -> its ``Chunk`` (dropped tokens left out)."""
@@ -157,7 +147,9 @@ class FinalWords:
         seen = np.concatenate(([0], np.cumsum(keep)))
         ends = np.cumsum(lengths)
         kept_lengths = seen[ends] - seen[ends - lengths]
-        flat = list(map(self.words.__getitem__, kept.tolist()))
+        if len(self._array) < len(self.words):
+            self._array = np.array(self.words, dtype=object)
+        flat = self._array[kept].tolist()
         bounds = np.concatenate(([0], np.cumsum(kept_lengths))).tolist()
         texts = [flat[a:b] for a, b in zip(bounds, bounds[1:])]
         return Chunk(texts, kept, kept_lengths, self.words)
@@ -180,32 +172,27 @@ def iter_chunks(texts: Sequence[str], words: WordMap, options: Any, *,
 
 
 def _tokens_task(bounds: tuple[int, int]) -> tuple[list[Any], np.ndarray, np.ndarray]:
-    texts, options, _ = _STATE
+    texts, options = _STATE
     return raw_ids(texts[bounds[0]:bounds[1]], options)
-
-
-def _lemmas_task(words: list[str]) -> list[tuple[str, ...]]:
-    return [_STATE[2].candidates(word) for word in words]
 
 
 def _parallel_chunks(texts: Sequence[str], ranges: list[tuple[int, int]], words: WordMap,
                      options: Any, n: int, finals: FinalWords) -> Iterator[Chunk]:
+    """Workers tokenise the chunks (at most ``AHEAD`` per worker ahead of this process)
+    while this process maps the finished ones, in order."""
     global _STATE
-    lemmas = words.lemmas
-    if lemmas is not None:
-        lemmas.lemmatizer()  # loaded once here, shared with the workers by the fork
-    _STATE = (texts, options, lemmas)
+    if words.lemmas is not None:
+        words.lemmas.lemmatizer()  # WordNet loaded before the fork: workers never load it
+    _STATE = (texts, options)
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
-            for w in range(0, len(ranges), WAVE_CHUNKS):
-                raws = pool.map(_tokens_task, ranges[w:w + WAVE_CHUNKS], chunksize=1)
-                pending = words.pending_lemmas(
-                    t for vocab, _, _ in raws for t in islice(vocab, 1, None))
-                if pending:
-                    parts = [pending[i::n] for i in range(n)]
-                    for part, found in zip(parts, pool.map(_lemmas_task, parts, chunksize=1)):
-                        lemmas.store(part, found)
-                for raw in raws:
-                    yield finals.map_chunk(*raw)
+            todo = iter(ranges)
+            pending = deque(pool.apply_async(_tokens_task, (r,))
+                            for r in islice(todo, AHEAD * n))
+            while pending:
+                raw = pending.popleft().get()
+                for r in islice(todo, 1):
+                    pending.append(pool.apply_async(_tokens_task, (r,)))
+                yield finals.map_chunk(*raw)
     finally:
         _STATE = None

@@ -186,14 +186,6 @@ class LemmaCache:
         """The preferred lemma of every token: WordNet is asked once per new word."""
         return [self.candidates(token)[0] for token in tokens]
 
-    def missing(self, words: Iterable[str]) -> list[str]:
-        """The distinct ``words`` not cached yet, in first-seen order."""
-        return [w for w in dict.fromkeys(words) if w not in self._lemmas]
-
-    def store(self, words: Iterable[str], candidates: Iterable[tuple[str, ...]]) -> None:
-        """Cache lemmas computed elsewhere (``candidates`` of each word, same ``pos``)."""
-        self._lemmas.update(zip(words, candidates))
-
 
 def lemmatize_tokens(tokens: Iterable[str], cache: LemmaCache) -> list[str]:
     """Replace every token by its WordNet lemma, through ``cache``."""
@@ -252,15 +244,6 @@ class WordMap:
         if self.lemmas is None:
             return word
         return next(filter(self.keeps, self.lemmas.candidates(word)), "")
-
-    def pending_lemmas(self, tokens: Iterable[str]) -> list[str]:
-        """The words whose lemmas mapping the new ``tokens`` would compute (first-seen
-        order, distinct); none without lemmatising."""
-        if self.lemmas is None:
-            return []
-        new = [t for t in dict.fromkeys(tokens) if t not in self._map]
-        words = dict.fromkeys(t.lower() for t in new) if self.options.lowercase else new
-        return self.lemmas.missing(filter(self.keeps, words))
 
     def map_tokens(self, tokens: list[str]) -> list[str]:
         """Map a document's raw tokens, dropping the ones the steps drop."""
