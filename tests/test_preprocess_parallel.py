@@ -37,6 +37,7 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(parallel, "CHUNK_CHARS", 700)
     monkeypatch.setattr(parallel, "AHEAD", 1)
+    monkeypatch.setattr(parallel, "LEMMA_BATCH", 5)
 
 
 def _options(lemmatize: bool, **extra):

@@ -11,16 +11,18 @@ process, through a table from local ids to final word ids (``FinalWords.map_chun
 their cost grows with the vocabulary, not the token count.
 
 With several processes (``processes_for``: a corpus of at least ``PARALLEL_MIN_CHARS``
-characters, a platform with ``fork``, and not inside a daemonic pool worker), forked workers
-tokenise the chunks while this process maps the finished ones in order (the per-word work,
-WordNet included, then the token lists and counts): each distinct word is lemmatised once,
-here.  Forking after WordNet is loaded shares it with the workers, and the texts reach them
-by the fork, not by pickling; only the chunks' raw ids come back.  Elsewhere (Windows,
-macOS, notebooks that cannot fork) the same functions run in one process.
+characters, a platform with ``fork``, and not inside a daemonic pool worker), one pool of
+forked workers tokenises the chunks, another computes the WordNet lemmas of the words new in
+each chunk (each word once, split over the workers), and this process maps the chunks in
+order, the lemmas of the next chunk being computed meanwhile.  Forking after WordNet is
+loaded shares it with the workers, and the texts reach them by the fork, not by pickling;
+only the chunks' raw ids and the lemmas come back.  Elsewhere (Windows, macOS, notebooks
+that cannot fork) the same functions run in one process.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -44,11 +46,13 @@ PARALLEL_MIN_CHARS = 4_000_000
 CHUNK_CHARS = 1_000_000
 #: Chunks a worker may tokenise ahead of the mapping (bounds the ids held at once).
 AHEAD = 3
+#: New words of a chunk from which their lemmas are split over the workers.
+LEMMA_BATCH = 200
 
 _SEP = "\x00"
 _ASCII_RUN = re.compile(ASCII_DEFAULT_PATTERN + "|" + _SEP)
 _NUL_TOKEN = (_SEP,)  # the key of a raw token "\x00" (possible with tokenize: false)
-#: What forked workers read: (texts, options); set only around a pool.
+#: What forked workers read: (texts, options, LemmaCache or None); set only around a pool.
 _STATE: tuple | None = None
 
 
@@ -172,27 +176,65 @@ def iter_chunks(texts: Sequence[str], words: WordMap, options: Any, *,
 
 
 def _tokens_task(bounds: tuple[int, int]) -> tuple[list[Any], np.ndarray, np.ndarray]:
-    texts, options = _STATE
+    texts, options, _ = _STATE
     return raw_ids(texts[bounds[0]:bounds[1]], options)
+
+
+def _lemmas_task(words: list[str]) -> list[tuple[str, ...]]:
+    lemmas = _STATE[2]
+    return [lemmas.candidates(word) for word in words]
+
+
+class _Lemmatising:
+    """The lemmas of the words new in each chunk, asked of the lemmatising workers (each
+    word once, split over them) as soon as the chunk's raw tokens are known."""
+
+    def __init__(self, pool: Any, n: int, words: WordMap):
+        self.pool, self.n, self.words = pool, n, words
+        self.asked: set[str] = set()
+
+    def ask(self, vocab: list[Any]) -> list[tuple[list[str], Any]]:
+        new = [w for w in self.words.lemma_words(islice(vocab, 1, None)) if w not in self.asked]
+        self.asked.update(new)
+        parts = [new[i::self.n] for i in range(self.n)] if len(new) >= LEMMA_BATCH else [new]
+        return [(p, self.pool.apply_async(_lemmas_task, (p,))) for p in parts if p]
+
+    def store(self, jobs: list[tuple[list[str], Any]]) -> None:
+        for part, job in jobs:
+            self.words.lemmas.store(part, job.get())
 
 
 def _parallel_chunks(texts: Sequence[str], ranges: list[tuple[int, int]], words: WordMap,
                      options: Any, n: int, finals: FinalWords) -> Iterator[Chunk]:
-    """Workers tokenise the chunks (at most ``AHEAD`` per worker ahead of this process)
-    while this process maps the finished ones, in order."""
+    """Workers tokenise the chunks (at most ``AHEAD`` per worker ahead of this process) and
+    other workers lemmatise each chunk's new words while this process maps the chunk
+    before it, in order."""
     global _STATE
     if words.lemmas is not None:
         words.lemmas.lemmatizer()  # WordNet loaded before the fork: workers never load it
-    _STATE = (texts, options)
+    _STATE = (texts, options, words.lemmas)
+    context = multiprocessing.get_context("fork")
+    gc.freeze()  # the workers' collector skips the inherited heap (no copy-on-write of it)
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        tokenisers, lemmatisers = context.Pool(n), context.Pool(n)
+    finally:
+        gc.unfreeze()
+    try:
+        with tokenisers, lemmatisers:
+            lemmatising = _Lemmatising(lemmatisers, n, words)
             todo = iter(ranges)
-            pending = deque(pool.apply_async(_tokens_task, (r,))
-                            for r in islice(todo, AHEAD * n))
-            while pending:
-                raw = pending.popleft().get()
-                for r in islice(todo, 1):
-                    pending.append(pool.apply_async(_tokens_task, (r,)))
-                yield finals.map_chunk(*raw)
+            tokens = deque(tokenisers.apply_async(_tokens_task, (r,))
+                           for r in islice(todo, AHEAD * n))
+            ready: deque = deque()
+            while tokens or ready:
+                if tokens:
+                    raw = tokens.popleft().get()
+                    tokens.extend(tokenisers.apply_async(_tokens_task, (r,))
+                                  for r in islice(todo, 1))
+                    ready.append((raw, lemmatising.ask(raw[0])))
+                if len(ready) > 1 or not tokens:  # one chunk's lemmas in flight meanwhile
+                    raw, jobs = ready.popleft()
+                    lemmatising.store(jobs)
+                    yield finals.map_chunk(*raw)
     finally:
         _STATE = None

@@ -186,6 +186,14 @@ class LemmaCache:
         """The preferred lemma of every token: WordNet is asked once per new word."""
         return [self.candidates(token)[0] for token in tokens]
 
+    def has(self, word: str) -> bool:
+        """Whether the lemmas of ``word`` are cached."""
+        return word in self._lemmas
+
+    def store(self, words: Iterable[str], candidates: Iterable[tuple[str, ...]]) -> None:
+        """Cache lemmas computed elsewhere (``candidates`` of each word, for this ``pos``)."""
+        self._lemmas.update(zip(words, candidates))
+
 
 def lemmatize_tokens(tokens: Iterable[str], cache: LemmaCache) -> list[str]:
     """Replace every token by its WordNet lemma, through ``cache``."""
@@ -244,6 +252,16 @@ class WordMap:
         if self.lemmas is None:
             return word
         return next(filter(self.keeps, self.lemmas.candidates(word)), "")
+
+    def lemma_words(self, tokens: Iterable[str]) -> list[str]:
+        """The words whose lemmas mapping the raw ``tokens`` would look up in WordNet and
+        the lemma cache lacks (distinct, first seen first; none without lemmatising)."""
+        if self.lemmas is None:
+            return []
+        new = (t for t in tokens if t not in self._map)
+        words = dict.fromkeys(t.lower() for t in new) if self.options.lowercase else new
+        has = self.lemmas.has
+        return [w for w in dict.fromkeys(words) if not has(w) and self.keeps(w)]
 
     def map_tokens(self, tokens: list[str]) -> list[str]:
         """Map a document's raw tokens, dropping the ones the steps drop."""
