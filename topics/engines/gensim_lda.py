@@ -1,8 +1,11 @@
 """The gensim engine: online variational Bayes LDA (``LdaModel``, ``LdaMulticore``).
 
 Determinism: with ``workers=1`` (``LdaModel``) the same corpus, parameters and seed give
-identical matrices.  ``LdaMulticore`` (``workers > 1``) merges its workers' updates in the
-order they finish, so its topics are not guaranteed to repeat exactly.  Document-topic rows
+identical matrices, bitwise those of a plain ``LdaModel`` loop: a corpus held in memory is
+trained with the E-step of :mod:`topics.engines.gensim_estep` (gensim's arithmetic, each
+document's ids and counts converted once instead of on every pass).  ``LdaMulticore``
+(``workers > 1``) merges its workers' updates in the order they finish, so its topics are
+not guaranteed to repeat exactly.  Document-topic rows
 are computed after training by one deterministic inference pass seeded with the run's seed.
 """
 
@@ -16,6 +19,7 @@ from typing import Any, Iterable
 import numpy as np
 from gensim.models import LdaModel, LdaMulticore
 
+from topics.engines import gensim_estep
 from topics.engines.base import normalise_rows
 
 MODEL_FILE = "model.gensim"
@@ -33,8 +37,13 @@ def train(*, dictionary, corpus: Iterable, params: dict[str, Any],
     )
     if params["workers"] > 1:
         model = LdaMulticore(workers=params["workers"], **options)
-    else:
+        return model, normalise_rows(model.get_topics())
+    docs = gensim_estep.prepared(corpus)
+    if docs is None:
         model = LdaModel(**options)
+    else:
+        model = gensim_estep.PreparedLdaModel(**{**options, "corpus": docs})
+        model.__class__ = LdaModel  # a plain gensim model from here on (saved, loaded)
     return model, normalise_rows(model.get_topics())
 
 
@@ -48,9 +57,11 @@ def doc_topics(model: LdaModel, corpus: Iterable, *, seed: int,
     worker = copy.copy(model)
     worker.random_state = np.random.RandomState(seed)
     rows: list[np.ndarray] = []
-    iterator = iter(corpus)
+    docs = gensim_estep.prepared(corpus)  # the training run's arrays, converted once
+    iterator = iter(corpus if docs is None else docs)
     while chunk := list(itertools.islice(iterator, chunksize)):
-        gamma, _ = worker.inference(chunk)
+        gamma, _ = (worker.inference(chunk) if docs is None else
+                    gensim_estep.inference(worker, chunk))
         gamma = np.asarray(gamma, dtype=np.float64)
         empty = np.array([len(bow) == 0 for bow in chunk])
         gamma[empty] = 0.0
