@@ -10,7 +10,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from gensim.models.phrases import NEGATIVE_INFINITY, FrozenPhrases, Phrases
-from gensim.utils import prune_vocab
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +57,9 @@ class _Phrased:
 def count_pairs(texts: Iterable[list[str]], *, delimiter: str = DELIMITER,
                 max_vocab_size: int = MAX_VOCAB_SIZE) -> tuple[dict[str, int], int]:
     """The word and adjacent-pair counts of gensim's ``Phrases._learn_vocab`` (no connector
-    words): ``(vocab, total_words)``, equal counts in the same key order, pruned in the same
-    way (``gensim.utils.prune_vocab`` after each text whenever more than ``max_vocab_size``
-    entries are held), with the counting done by ``collections.Counter`` in C."""
+    words): ``(vocab, total_words)``, equal counts in the same key order, pruned in the
+    same way (as ``gensim.utils.prune_vocab`` does, after each text whenever more than
+    ``max_vocab_size`` entries are held), with the counting done by ``Counter`` in C."""
     vocab: Counter[str] = Counter()
     total_words, min_reduce = 0, 1
     join = delimiter.join
@@ -75,8 +74,8 @@ def count_pairs(texts: Iterable[list[str]], *, delimiter: str = DELIMITER,
             vocab.update(seq)
         elif n:
             vocab[text[0]] += 1
-        if len(vocab) > max_vocab_size:
-            prune_vocab(vocab, min_reduce)
+        if len(vocab) > max_vocab_size:  # gensim.utils.prune_vocab: drop counts < min_reduce
+            vocab = Counter({w: c for w, c in vocab.items() if c >= min_reduce})
             min_reduce += 1
     return vocab, total_words
 
