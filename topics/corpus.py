@@ -43,9 +43,17 @@ TOP_N = 20
 PHRASE_DELIMITER = "_"
 
 
+def doc2bow(token2id: dict[str, int], text: Iterable[str]) -> list[tuple[int, int]]:
+    """``Dictionary.doc2bow(text)`` (words not in ``token2id`` skipped; (id, count) pairs in
+    id order) with the counting done by ``collections.Counter`` in C, about 3x faster."""
+    counts = Counter(map(token2id.get, text))
+    counts.pop(None, None)
+    return sorted(counts.items())
+
+
 class BowView(LazySequence):
     """The bag-of-words of ``texts`` under ``dictionary``, computed per document on access
-    (a gensim-compatible corpus that stores nothing)."""
+    (a gensim-compatible corpus that stores nothing); ``doc2bow`` gives each document."""
 
     def __init__(self, dictionary: Dictionary, texts: Sequence[list[str]]):
         self.dictionary = dictionary
@@ -55,13 +63,14 @@ class BowView(LazySequence):
         return len(self.texts)
 
     def __getitem__(self, i):
+        token2id = self.dictionary.token2id
         if isinstance(i, slice):
-            return [self.dictionary.doc2bow(t) for t in self.texts[i]]
-        return self.dictionary.doc2bow(self.texts[i])
+            return [doc2bow(token2id, t) for t in self.texts[i]]
+        return doc2bow(token2id, self.texts[i])
 
     def __iter__(self) -> Iterator[list[tuple[int, int]]]:
-        return (self.dictionary.doc2bow(t) for t in self.texts)
-
+        token2id = self.dictionary.token2id
+        return (doc2bow(token2id, t) for t in self.texts)
 
 
 @dataclass(frozen=True)
