@@ -95,11 +95,3 @@ def inference(model: LdaModel, chunk: Sequence, collect_sstats: bool = False):
     if collect_sstats:
         sstats *= model.expElogbeta
     return gamma, sstats
-
-
-class PreparedLdaModel(LdaModel):
-    """``LdaModel`` whose E-step is :func:`inference`; trained models are turned back into
-    plain ``LdaModel`` (``topics.engines.gensim_lda.train``) before anyone sees them."""
-
-    def inference(self, chunk, collect_sstats=False):
-        return inference(self, chunk, collect_sstats=collect_sstats)
