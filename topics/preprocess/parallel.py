@@ -54,6 +54,8 @@ _ASCII_RUN = re.compile(ASCII_DEFAULT_PATTERN + "|" + _SEP)
 _NUL_TOKEN = (_SEP,)  # the key of a raw token "\x00" (possible with tokenize: false)
 #: What forked workers read: (texts, options, LemmaCache or None); set only around a pool.
 _STATE: tuple | None = None
+#: A worker's raw-token ids (made in the worker, kept over its chunks).
+_RAW: RawIds | None = None
 
 
 class _Ids(dict):
@@ -103,10 +105,9 @@ def chunk_ranges(texts: Sequence[str], chunk_chars: int | None = None) -> list[t
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
-def raw_ids(texts: Sequence[str], options: Any) -> tuple[list[Any], np.ndarray, np.ndarray]:
-    """A chunk's texts as raw-token ids: (distinct raw tokens by id, id 0 standing for
-    none; the ids of every text's tokens, concatenated; tokens per text)."""
-    tokens: list[Any] = []  # every text's tokens, each text followed by the separator
+def _chunk_tokens(texts: Sequence[str], options: Any) -> list[Any]:
+    """Every text's raw tokens, each text's followed by the separator."""
+    tokens: list[Any] = []
     run: list[str] = []
     fast = options.tokenize and options.token_pattern == DEFAULT_TOKEN_PATTERN
     for text in texts:
@@ -121,13 +122,28 @@ def raw_ids(texts: Sequence[str], options: Any) -> tuple[list[Any], np.ndarray, 
         tokens.append(_SEP)
     if run:
         tokens += _ASCII_RUN.findall(_SEP.join(run) + _SEP)
-    index = _Ids(_SEP)  # the separator is id 0
-    ids = np.fromiter(map(index.__getitem__, tokens), np.int32, len(tokens))
-    ends = np.flatnonzero(ids == 0)
-    lengths = np.diff(ends, prepend=-1) - 1
-    vocab = [_SEP if t == _NUL_TOKEN else t for t in index.keys_by_id]
-    vocab[0] = None
-    return vocab, ids[ids != 0], lengths
+    return tokens
+
+
+class RawIds:
+    """Raw token -> id in one process, kept over the chunks it tokenises (id 0: none)."""
+
+    def __init__(self) -> None:
+        self._index = _Ids(_SEP)  # the separator is id 0
+        self._reported = 1
+
+    def chunk(self, texts: Sequence[str], options: Any) -> tuple[list[str], np.ndarray,
+                                                                    np.ndarray]:
+        """A chunk's texts as raw-token ids: (the raw tokens new since the last chunk, by
+        id; the ids of every text's tokens, concatenated; tokens per text)."""
+        tokens = _chunk_tokens(texts, options)
+        ids = np.fromiter(map(self._index.__getitem__, tokens), np.int32, len(tokens))
+        ends = np.flatnonzero(ids == 0)
+        lengths = np.diff(ends, prepend=-1) - 1
+        keys = self._index.keys_by_id
+        new = [_SEP if t == _NUL_TOKEN else t for t in islice(keys, self._reported, None)]
+        self._reported = len(keys)
+        return new, ids[ids != 0], lengths
 
 
 class FinalWords:
@@ -138,13 +154,16 @@ class FinalWords:
         self._ids = _Ids("")
         self.words = self._ids.keys_by_id
         self._array = np.array(self.words, dtype=object)  # the same, for fancy indexing
+        self._tables: dict[Any, np.ndarray] = {}  # per tokenising process: raw id -> word id
 
-    def map_chunk(self, vocab: list[Any], ids: np.ndarray, lengths: np.ndarray) -> Chunk:
-        """A chunk's raw ids (``raw_ids``) -> its ``Chunk`` (dropped tokens left out)."""
-        final = self._ids.__getitem__
-        table = np.zeros(len(vocab), np.int32)
-        table[1:] = np.fromiter(map(final, map(self.wordmap.lookup, islice(vocab, 1, None))),
-                                np.int32, len(vocab) - 1)
+    def map_chunk(self, source: Any, new: list[str], ids: np.ndarray,
+                  lengths: np.ndarray) -> Chunk:
+        """A chunk tokenised by the ``RawIds`` of process ``source`` (its chunks in their
+        order) -> its ``Chunk`` (dropped tokens left out)."""
+        added = np.fromiter(map(self._ids.__getitem__, map(self.wordmap.lookup, new)),
+                            np.int32, len(new))
+        table = self._tables[source] = np.concatenate(
+            (self._tables.get(source, np.zeros(1, np.int32)), added))
         mapped = table[ids]
         keep = mapped != 0
         kept = mapped[keep]
@@ -167,17 +186,21 @@ def iter_chunks(texts: Sequence[str], words: WordMap, options: Any, *,
     n = processes_for(sum(map(len, texts)), processes)
     finals = FinalWords(words)
     if n == 1:
+        raw = RawIds()
         for start, stop in ranges:
-            yield finals.map_chunk(*raw_ids(texts[start:stop], options))
+            yield finals.map_chunk(0, *raw.chunk(texts[start:stop], options))
         return
     logger.info("tokenising %d documents in %d chunks on %d processes", len(texts),
                 len(ranges), n)
     yield from _parallel_chunks(texts, ranges, words, options, n, finals)
 
 
-def _tokens_task(bounds: tuple[int, int]) -> tuple[list[Any], np.ndarray, np.ndarray]:
+def _tokens_task(bounds: tuple[int, int]) -> tuple[Any, list[str], np.ndarray, np.ndarray]:
+    global _RAW
     texts, options, _ = _STATE
-    return raw_ids(texts[bounds[0]:bounds[1]], options)
+    if _RAW is None:
+        _RAW = RawIds()
+    return (os.getpid(), *_RAW.chunk(texts[bounds[0]:bounds[1]], options))
 
 
 def _lemmas_task(words: list[str]) -> list[tuple[str, ...]]:
@@ -193,8 +216,8 @@ class _Lemmatising:
         self.pool, self.n, self.words = pool, n, words
         self.asked: set[str] = set()
 
-    def ask(self, vocab: list[Any]) -> list[tuple[list[str], Any]]:
-        new = [w for w in self.words.lemma_words(islice(vocab, 1, None)) if w not in self.asked]
+    def ask(self, tokens: list[str]) -> list[tuple[list[str], Any]]:
+        new = [w for w in self.words.lemma_words(tokens) if w not in self.asked]
         self.asked.update(new)
         parts = [new[i::self.n] for i in range(self.n)] if len(new) >= LEMMA_BATCH else [new]
         return [(p, self.pool.apply_async(_lemmas_task, (p,))) for p in parts if p]
@@ -231,7 +254,7 @@ def _parallel_chunks(texts: Sequence[str], ranges: list[tuple[int, int]], words:
                     raw = tokens.popleft().get()
                     tokens.extend(tokenisers.apply_async(_tokens_task, (r,))
                                   for r in islice(todo, 1))
-                    ready.append((raw, lemmatising.ask(raw[0])))
+                    ready.append((raw, lemmatising.ask(raw[1])))
                 if len(ready) > 1 or not tokens:  # one chunk's lemmas in flight meanwhile
                     raw, jobs = ready.popleft()
                     lemmatising.store(jobs)
