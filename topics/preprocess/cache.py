@@ -191,8 +191,8 @@ def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
         documents = list(documents)
     if opts.debris == "auto":  # on for folders of text files (what scraping leaves debris in)
         opts = replace(opts, debris=_all_text_files(documents))
+    content = corpus_hash(documents)  # a streamed corpus's read errors come first
     stopwords = resolve_stopwords(opts.stopwords, opts.extra_stopwords)
-    content = corpus_hash(documents)
     key = cache_key(content, opts, stopwords[0], report)
     build_args = dict(report=report, key=key, content_hash=content)
     if cache_dir is None:
