@@ -100,3 +100,18 @@ def test_a_corpus_without_words_and_fractional_counts_are_refused():
         train(dictionary, [[], []])
     with pytest.raises(InputError, match="whole number"):
         train(dictionary, [[(0, 1.5)]])
+
+
+def test_a_guided_prior_anchors_its_topic_to_the_theme_words():
+    from topics.themes import guided_prior_from_ids
+
+    dictionary, bows, labels = short_texts()
+    ids = {"markets": [dictionary.token2id[w] for w in ("market", "stock", "bank")]}
+    prior, names = guided_prior_from_ids(ids, num_topics=2, vocab_size=len(dictionary))
+    for seed in (0, 1, 2):
+        out = engines.train(engine="dmm", dictionary=dictionary, corpus=bows,
+                            doc_ids=list(range(len(bows))), num_topics=2, seed=seed,
+                            prior=prior, topic_names=names)
+        assert out.params["eta"] == "prior" and out.topic_names[0] == "markets"
+        topics = out.doc_topic.argmax(axis=1)
+        assert topics.tolist() == [0 if label == "1" else 1 for label in labels]
