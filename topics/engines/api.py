@@ -1,5 +1,6 @@
 """``train`` and ``infer``: one interface over every engine (gensim and tomotopy LDA,
-scikit-learn NMF, the Dirichlet-multinomial mixture ``dmm``, the tomotopy families HDP, CTM, PT, DMR and DTM)."""
+scikit-learn NMF, the Dirichlet-multinomial mixture ``dmm``, the tomotopy families HDP, CTM,
+PT, DMR and DTM)."""
 
 from __future__ import annotations
 

@@ -11,22 +11,24 @@ order and draws ``z_d`` from its conditional given every other document's topic:
 
 (``m_k`` documents and ``n_k`` tokens in topic k, ``n_kw`` of word w, all without d), in
 logarithms.  The sweep is sequential by nature (each draw changes the counts the next one
-sees), so it is compiled with numba: a sweep over 2,225 BBC headlines takes about a
-millisecond, over the 2,225 whole articles (450,000 tokens, K=5) about 20 ms.  Starting
-topics and the uniform numbers of every sweep are drawn with NumPy's ``default_rng(seed)``;
+sees), so it is compiled with numba.  Measured CPU per sweep on this 2-core machine while
+it was loaded: 2,225 BBC headlines, K=5, about 0.5 ms; the 2,225 whole articles, K=5, about
+20 ms; 50,000 synthetic documents of up to ten words, K=20, V=20,000, about 0.2 s (200
+sweeps: 40 s).  Starting topics and the uniform numbers of every sweep are drawn with NumPy's ``default_rng(seed)``;
 the same corpus, parameters and seed give the same topics.
 
 Defaults (``alpha`` 0.1, ``eta`` 0.2, 200 sweeps) were chosen with ``bench/generalise.py`` on
 BBC headlines, a sentence of each BBC article and the headlines of three BBC classes, and
 checked on held-out proxies (see the README's generalisation table); ``eta`` 0.1 (GSDMM's
-own default) recovered the classes less well there (headlines NMI 0.18 against 0.23).  Topics may empty out (the mixture can use fewer than K): ``k_used``
-counts the non-empty ones, and an empty topic's word row is uniform.
+own default) recovered the classes less well there (headlines NMI 0.18 against 0.22).
+
+Topics may empty out (the mixture can use fewer than K): ``k_used`` counts the non-empty
+ones, and an empty topic's word row is uniform.
 
 Output: ``topic_word`` is ``(n_kw + eta) / (n_k + V eta)``; a document's row is its
 posterior over topics under those word distributions and the topic shares
 ``(m_k + alpha) / (D + K alpha)``, ``p(k | d) ~ pi_k prod_w phi_kw^c_dw`` (nearly one-hot
-for long documents, softer for short ones); its main topic is almost always the one it was
-sampled into.  Inference on new documents is the same posterior (deterministic).  The
+for long documents, softer for short ones), not the topic of its last draw.  Inference on new documents is the same posterior (deterministic).  The
 native model is the count matrices as ``.npy`` plus a JSON file, no pickle.
 
 Guided topics: a K x V prior matrix (``topics.themes.guided_prior``) replaces ``eta``, as it
@@ -174,9 +176,11 @@ def train(*, corpus: Iterable, num_terms: int, params: dict[str, Any],
     n = np.bincount(z, weights=lengths, minlength=k).astype(np.float64)
     nw = np.zeros((k, num_terms))
     np.add.at(nw, (np.repeat(z, np.diff(tokens.ptr)), tokens.words), 1.0)
+    v_eta = (np.full(k, num_terms * float(params["eta"])) if prior is None
+             else eta.sum(axis=1))
     for _ in range(params["iterations"]):
         _sweep(tokens.words, tokens.offsets, tokens.ptr, z, m, n, nw,
-               rng.random(len(z)), float(alpha), eta, eta.sum(axis=1))
+               rng.random(len(z)), float(alpha), eta, v_eta)
     options = {"alpha": alpha, "eta": params["eta"], "seed": params["seed"]}
     model = DmmModel(word_counts=nw, doc_counts=m, options=options, prior=prior)
     extras = {"doc_counts": m.astype(np.int64)}
