@@ -1,4 +1,4 @@
-"""The engines beyond LDA (nmf, hdp, ctm, pt, dmr, dtm): the same ModelOutput, validated
+"""The engines beyond LDA (nmf, dmm, hdp, ctm, pt, dmr, dtm): the same ModelOutput, validated
 parameters, determinism, save/load, inference on new documents, what each family adds
 (k_found, correlations, prevalence by level, words per time slice), and the one-line error
 when a family's field is missing.  Tiny corpora of three word groups sharing no word."""
@@ -20,7 +20,7 @@ from topics.workflow import run_experiment
 GROUPS = ("football goal match player team league striker coach",
           "market stock bank price trade share investor profit",
           "planet star galaxy orbit moon comet rocket telescope")
-FAMILIES = ("nmf", "hdp", "ctm", "pt", "dmr", "dtm")
+FAMILIES = ("nmf", "dmm", "hdp", "ctm", "pt", "dmr", "dtm")
 FAST = {"nmf": {}, "dmr": {"covariate": "source", "iterations": 60}, "dtm": {"iterations": 1000}}
 
 
@@ -78,7 +78,7 @@ def test_same_seed_same_matrices_rows_sum_to_one_and_save_load_infer(data, engin
         assert group_of(a, int(np.argmax(first[g]))) == g, (engine, g, first.round(2))
 
 
-@pytest.mark.parametrize("engine", ["hdp", "ctm", "pt", "dmr", "dtm"])
+@pytest.mark.parametrize("engine", ["dmm", "hdp", "ctm", "pt", "dmr", "dtm"])
 def test_the_seed_decides(data, engine):
     # five sweeps: long runs on three disjoint word groups can all end in the same state
     assert not np.array_equal(train(data, engine, iterations=5).topic_word,
@@ -165,13 +165,15 @@ def config(tmp_path, **grid):
 
 def test_families_run_in_one_grid_with_lda_and_are_scored(tmp_path):
     labelled_folder(tmp_path)
-    summary = run_experiment(config(tmp_path, engine=["tomotopy", "nmf", "hdp", "ctm", "pt"]))
-    assert summary.done == 5 and summary.failed == 0, summary.errors
+    summary = run_experiment(config(tmp_path, engine=["tomotopy", "nmf", "dmm", "hdp", "ctm",
+                                                      "pt"]))
+    assert summary.done == 6 and summary.failed == 0, summary.errors
     from topics.experiment import load_experiment
 
     results = load_experiment(summary.folder).results.set_index("engine")
     assert results["c_npmi"].notna().all() and results["nmi"].notna().all()
-    assert results.loc["nmf", "nmi"] > 0.9
+    assert results.loc["nmf", "nmi"] > 0.9 and results.loc["dmm", "nmi"] == 1.0
+    assert results.loc["dmm", "k_used"] == 3
     assert results.loc["hdp", "k_found"] >= 2 and np.isnan(results.loc["nmf", "k_found"])
 
 

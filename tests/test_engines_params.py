@@ -16,7 +16,7 @@ from topics.errors import ConfigError
 
 def test_every_engine_has_a_defaults_table_and_resolves_without_options():
     assert set(engines.ENGINE_PARAMS) == set(engines.ENGINES) == {
-        "gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm"}
+        "gensim", "tomotopy", "nmf", "dmm", "hdp", "ctm", "pt", "dmr", "dtm"}
     for engine, defaults in engines.ENGINE_PARAMS.items():
         required = {"covariate": "source"} if engine == "dmr" else {}  # no default field
         resolved = engines.resolve_params(engine=engine, num_topics=5, seed=0, **required)

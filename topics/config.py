@@ -98,9 +98,10 @@ MAX_SEED = 2**32 - 1  # topics.engines.params: numpy and tomotopy take 32-bit se
 MAX_BOOST = 1_000_000  # alpha/eta go up to 1e30 (engines.params.PRIOR_RANGE); float32 to 3e38
 
 GRID_FIELDS = {
-    "engine": Field(choice("gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm"),
+    "engine": Field(choice("gensim", "tomotopy", "nmf", "dmm", "hdp", "ctm", "pt", "dmr", "dtm"),
                     "tomotopy", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
-                    "NMF on TF-IDF), or a tomotopy family: hdp, ctm, pt, dmr, dtm"),
+                    "NMF on TF-IDF), dmm (Dirichlet-multinomial mixture, one topic per "
+                    "document: short texts), or a tomotopy family: hdp, ctm, pt, dmr, dtm"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
     # Engine parameters: None means the engine's own default (see topics.engines).
     "alpha": Field(optional(choice_or_number("symmetric", "asymmetric", "auto")), None,
@@ -108,7 +109,8 @@ GRID_FIELDS = {
     "eta": Field(optional(choice_or_number("symmetric", "auto")), None, "topic-word prior"),
     "passes": Field(optional(integer(1)), None, "gensim: passes over the corpus"),
     "iterations": Field(optional(integer(1)), None, "gensim: inference iterations per chunk; "
-                        "tomotopy: Gibbs sampling iterations"),
+                        "tomotopy, dmm and the families: Gibbs sampling sweeps; nmf: "
+                        "solver iterations"),
     "chunksize": Field(optional(integer(1)), None, "gensim: documents per update"),
     "burn_in": Field(optional(integer(0)), None,
                      "tomotopy: iterations before hyper-parameter optimisation"),

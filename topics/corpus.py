@@ -192,15 +192,20 @@ def _nonempty(texts: Iterable[list[str]], empty: list[int]) -> Iterator[list[str
 
 
 def _restrict(dictionary: Dictionary, texts: Iterable[list[str]], skip: set[int],
-              emit) -> list[int]:
+              emit, *, filtered: bool = True) -> list[int]:
     """Emit each text but those in ``skip`` with only dictionary words (sharing the
-    dictionary's string objects), unless left empty; fix the dictionary's document counters
-    for the documents emitted.  Returns the indices left empty."""
+    dictionary's string objects; as they are when not ``filtered``: every word is in the
+    dictionary, whose strings they share), unless left empty; fix the dictionary's document
+    counters for the documents emitted.  Returns the indices left empty."""
     canonical = {token: token for token in dictionary.token2id}.get
     num_docs = 0
     emptied = []
     for i, text in enumerate(texts):
         if i in skip:
+            continue
+        if not filtered:
+            emit(text)
+            num_docs += 1
             continue
         kept = list(filter(None, map(canonical, text)))  # tokens are non-empty strings
         if not kept:
@@ -236,7 +241,8 @@ def _stats(dictionary: Dictionary, report: Any, n_input: int, n_out: int,
 def build_corpus(doc_ids: list[str], meta: list[dict[str, Any]], texts: Iterable[list[str]], *,
                  no_below: int = 1, no_above: float = 1.0, keep_n: int | None = None,
                  report: Any = None, key: str = "", content_hash: str = "",
-                 extra_stats: dict | None = None, folder: str | Path | None = None) -> Corpus:
+                 extra_stats: dict | None = None, folder: str | Path | None = None,
+                 dictionary: Dictionary | None = None) -> Corpus:
     """Build the Dictionary, apply the vocabulary filters, drop the documents left empty.
 
     ``texts`` (one token list per id, read twice: a list or a re-iterable such as
@@ -247,25 +253,34 @@ def build_corpus(doc_ids: list[str], meta: list[dict[str, Any]], texts: Iterable
     (an existing empty folder) the corpus files are written there as the texts stream by,
     and the returned corpus reads its texts from disk (``path`` is ``folder``); otherwise
     they are kept in memory.  Raises ``ConfigError`` when no document is left, naming the
-    filter responsible.
+    filter responsible.  ``dictionary``, when the caller counted it already, is
+    ``make_dictionary`` of the non-empty texts, built from the very string objects of
+    ``texts`` (``topics.preprocess.counts``); it is filtered in place.
     """
     n_input = len(doc_ids)
     if not n_input:
         raise ConfigError("corpus.path", "no documents to preprocess")
     empty_pre: list[int] = []
-    dictionary = make_dictionary(_nonempty(texts, empty_pre))
+    shared = dictionary is not None
+    if shared:
+        empty_pre = [i for i, text in enumerate(texts) if not text]
+    else:
+        dictionary = make_dictionary(_nonempty(texts, empty_pre))
     if not dictionary.num_docs:
         raise ConfigError("preprocess", f"all {n_input} documents are empty after tokenising, "
                           "stopwords and min_length: check the corpus and those options")
     vocab_before, tokens_before = len(dictionary), dictionary.num_pos
     _filter_dictionary(dictionary, no_below, no_above, keep_n)
+    filtered = not shared or len(dictionary) < vocab_before
     if folder is None:
         kept: list[list[str]] = []
-        empty_filters = _restrict(dictionary, texts, set(empty_pre), kept.append)
+        empty_filters = _restrict(dictionary, texts, set(empty_pre), kept.append,
+                                  filtered=filtered)
     else:
         folder = Path(folder)
         with TextsWriter(folder / TEXTS_FILE) as writer:
-            empty_filters = _restrict(dictionary, texts, set(empty_pre), writer.write)
+            empty_filters = _restrict(dictionary, texts, set(empty_pre), writer.write,
+                                      filtered=filtered)
         kept = TextsFile(folder / TEXTS_FILE, dictionary, writer.offsets)
     dropped = set(empty_pre).union(empty_filters)
     emptied_ids = [doc_ids[i] for i in empty_pre] + [doc_ids[i] for i in empty_filters]

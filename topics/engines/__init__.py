@@ -1,5 +1,6 @@
 """Topic model engines behind one interface: LDA with gensim (variational Bayes) or tomotopy
-(Gibbs), scikit-learn NMF on TF-IDF, and tomotopy's HDP, CTM, PT, DMR and DTM families.
+(Gibbs), scikit-learn NMF on TF-IDF, a Dirichlet-multinomial mixture (``dmm``, GSDMM), and
+tomotopy's HDP, CTM, PT, DMR and DTM families.
 
 ``train`` returns a :class:`ModelOutput` whatever the engine; ``infer`` gives topic rows
 for new documents; ``save_model``/``load_model`` store it; ``ENGINE_PARAMS`` lists each

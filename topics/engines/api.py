@@ -1,5 +1,5 @@
 """``train`` and ``infer``: one interface over every engine (gensim and tomotopy LDA,
-scikit-learn NMF, the tomotopy families HDP, CTM, PT, DMR and DTM)."""
+scikit-learn NMF, the Dirichlet-multinomial mixture ``dmm``, the tomotopy families HDP, CTM, PT, DMR and DTM)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
+from topics.engines import dmm, gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
 from topics.engines.base import ModelOutput, corpus_counts
 from topics.engines.params import PRIOR_RANGE, check_int, resolve_params
 
@@ -104,6 +104,9 @@ def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
     elif engine == "nmf":
         native, topic_word, doc_topic = sklearn_nmf.train(corpus=corpus, num_terms=len(vocab),
                                                           params=resolved)
+    elif engine == "dmm":
+        native, topic_word, doc_topic, extras = dmm.train(corpus=corpus, num_terms=len(vocab),
+                                                          params=resolved)
     else:
         native, topic_word, doc_topic, extras = tomotopy_families.train(
             engine=engine, vocab=vocab, corpus=corpus, params=resolved, metadata=metadata)
@@ -118,6 +121,8 @@ def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
 
 def engine_metrics(output: ModelOutput) -> dict[str, Any]:
     """Metrics an engine adds to its run's row, e.g. ``k_found`` (the topics hdp found)."""
+    if output.engine == "dmm":
+        return dmm.engine_metrics(output.extras)
     return tomotopy_families.engine_metrics(output.engine, output.extras)
 
 
@@ -126,7 +131,8 @@ def infer(output: ModelOutput, documents: Iterable, *, iterations: int | None = 
     """D x K topic rows for new documents (bag-of-words over the training dictionary).
 
     Repeatable: gensim infers with a random state seeded by the run's seed, the tomotopy
-    engines with one thread and the model's seed, nmf fits W with H fixed (deterministic).
+    engines with one thread and the model's seed, nmf fits W with H fixed, dmm computes each
+    document's posterior over its topics (both deterministic; dmm has no iterations).
     ``iterations`` None uses the engine's own default (gensim: the model's ``iterations``;
     tomotopy: 100 sampling sweeps; nmf: the model's ``iterations``).  ``metadata`` (one
     mapping per document) gives ``dmr`` each document's level (required) and ``dtm`` its
@@ -151,6 +157,8 @@ def infer(output: ModelOutput, documents: Iterable, *, iterations: int | None = 
                                   iterations=iterations)
     if output.engine == "nmf":
         return sklearn_nmf.infer(output.native, documents, iterations=iterations)
+    if output.engine == "dmm":
+        return dmm.infer(output.native, documents)
     return tomotopy_families.infer(output.native, documents, engine=output.engine,
                                    vocab=output.vocab, extras=output.extras,
                                    params=output.params, metadata=metadata,

@@ -19,6 +19,28 @@ from gensim.models import LdaModel, LdaMulticore
 from topics.engines.base import normalise_rows
 
 MODEL_FILE = "model.gensim"
+#: The topics gensim's ``do_mstep`` prints (``print_topics(5)``): see ``_LeanLdaModel``.
+_SHOWN_TOPICS = 5
+
+
+class _LeanLdaModel(LdaModel):
+    """``LdaModel`` whose M-step skips what gensim computes there only to log it: the
+    previous ``Elogbeta`` and the mean topic change (two more K x V passes, digamma
+    included) and the five topics printed.  Printing draws one jitter vector from the
+    model's random state (``show_topics``), so that draw is kept: the random stream, and with
+    it every matrix, is the one ``LdaModel`` gives (``tests/test_gensim_lean.py``).  The
+    saving work grows with the vocabulary times the number of updates, so it is the part of
+    training that grows faster than the corpus."""
+
+    def do_mstep(self, rho, other, extra_pass=False):
+        self.state.blend(rho, other)
+        self.sync_state(self.state.get_Elogbeta())
+        if _SHOWN_TOPICS < self.num_topics:  # show_topics' jitter: keep the random stream
+            self.random_state.rand(len(self.alpha))
+        if self.optimize_eta:
+            self.update_eta(self.state.get_lambda(), rho)
+        if not extra_pass:
+            self.num_updates += other.numdocs
 
 
 def train(*, dictionary, corpus: Iterable, params: dict[str, Any],
@@ -34,7 +56,8 @@ def train(*, dictionary, corpus: Iterable, params: dict[str, Any],
     if params["workers"] > 1:
         model = LdaMulticore(workers=params["workers"], **options)
     else:
-        model = LdaModel(**options)
+        model = _LeanLdaModel(**options)
+        model.__class__ = LdaModel  # saved and loaded as gensim's own class
     return model, normalise_rows(model.get_topics())
 
 

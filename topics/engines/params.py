@@ -25,6 +25,11 @@ parameter                 gensim                  tomotopy
                           >1: LdaMulticore
 ========================  ======================  =======================================
 
+``nmf`` takes ``iterations`` (400) and ``init`` (nndsvda); ``dmm`` (the Dirichlet-multinomial
+mixture, :mod:`topics.engines.dmm`) takes numbers ``alpha`` (0.1, topic shares) and ``eta``
+(0.2, topic words) and ``iterations`` (200 Gibbs sweeps); the tomotopy families are in
+:mod:`topics.engines.params_families`.
+
 A number must lie in ``PRIOR_RANGE`` (1e-30 to 1e30) for both engines: both compute in
 float32, and probing tomotopy 0.14 showed that a value rounding to 0 there (below about
 7e-46) aborts the whole process ("wrong alpha value"), a subnormal alpha (below 1.2e-38)
@@ -52,7 +57,7 @@ from typing import Any, Mapping
 from topics.engines.params_families import FAMILY_PARAMS, resolve_family
 from topics.errors import ConfigError
 
-ENGINES = ("gensim", "tomotopy", "nmf", "hdp", "ctm", "pt", "dmr", "dtm")
+ENGINES = ("gensim", "tomotopy", "nmf", "dmm", "hdp", "ctm", "pt", "dmr", "dtm")
 #: Engines that read a document field, and the grid key naming it (None: the ``date``).
 FIELD_ENGINES: Mapping[str, str] = MappingProxyType({"dmr": "covariate", "dtm": "date"})
 
@@ -66,6 +71,7 @@ ENGINE_PARAMS: Mapping[str, Mapping[str, Any]] = MappingProxyType({
         "burn_in": 0, "workers": 1,
     }),
     "nmf": MappingProxyType({"iterations": 400, "init": "nndsvda"}),
+    "dmm": MappingProxyType({"alpha": 0.1, "eta": 0.2, "iterations": 200}),
     **FAMILY_PARAMS,
 })
 
@@ -133,6 +139,10 @@ def resolve_params(*, engine: str, num_topics: int, seed: int,
     out: dict[str, Any] = {"engine": engine, "num_topics": num_topics, "seed": seed}
     if engine == "nmf":
         return {**out, **_resolve_nmf(merged)}
+    if engine == "dmm":
+        return {**out, "alpha": _check_number("alpha", merged["alpha"], engine),
+                "eta": _check_number("eta", merged["eta"], engine),
+                "iterations": check_int("iterations", merged["iterations"], low=1)}
     if engine in FAMILY_PARAMS:
         return {**out, **resolve_family(engine, {**merged, "num_topics": num_topics},
                                         check_int=check_int,

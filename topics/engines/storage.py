@@ -31,13 +31,13 @@ _EXTRA = "extra."  # extras are saved as extra.<name>.npy
 def _native(engine: str) -> tuple[Callable, Callable]:
     """The (save, load) pair of ``engine``'s own model.  Its library is imported here, on
     first use: checking or reading the matrices needs none."""
-    from topics.engines import gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
+    from topics.engines import dmm, gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
 
     if engine in tomotopy_families.CLASSES:
         return tomotopy_families.save, tomotopy_families.loader(engine)
     return {"gensim": (gensim_lda.save, gensim_lda.load),
             "tomotopy": (tomotopy_lda.save, tomotopy_lda.load),
-            "nmf": (sklearn_nmf.save, sklearn_nmf.load)}[engine]
+            "nmf": (sklearn_nmf.save, sklearn_nmf.load), "dmm": (dmm.save, dmm.load)}[engine]
 
 
 def save_model(output: ModelOutput, folder: str | os.PathLike) -> Path:

@@ -18,8 +18,8 @@ from topics.preprocess.debris import remove_debris
 from topics.preprocess.options import (DEFAULT_TOKEN_PATTERN, OPTION_NAMES, PreprocessOptions,
                                        resolve_options)
 from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
-                                        raw_tokens, tokenize_documents,
-                                        tokenize_to_file)
+                                        Tokenized, raw_tokens, tokenize_corpus,
+                                        tokenize_documents, tokenize_to_file)
 from topics.preprocess.segment import chunk_paragraphs, segment_documents, split_paragraphs
 from topics.preprocess.steps import (LemmaCache, drop_tokens, lemmatize_tokens, lowercase,
                                      normalize_unicode, remove_stopwords, tokenize)
@@ -32,5 +32,6 @@ __all__ = [
     "normalize_unicode", "prepare_corpus", "raw_tokens", "remove_debris", "remove_stopwords",
     "resolve_options",
     "resolve_stopwords", "save_prepared", "save_preprocessor", "segment_documents",
-    "split_paragraphs", "tokenize", "tokenize_documents", "tokenize_to_file",
+    "split_paragraphs", "Tokenized", "tokenize", "tokenize_corpus", "tokenize_documents",
+    "tokenize_to_file",
 ]

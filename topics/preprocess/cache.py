@@ -20,7 +20,7 @@ from typing import Any
 
 from topics import testhooks
 from topics.atomic import atomic_folder
-from topics.corpus import (Corpus, TokenLines, build_corpus, corpus_hash, load_corpus,
+from topics.corpus import (Corpus, build_corpus, corpus_hash, load_corpus,
                            write_corpus_files)
 from topics.documents import Document
 from topics.errors import ConfigError, StoreError
@@ -28,7 +28,7 @@ from topics.preprocess.debris import remove_debris
 from topics.preprocess.options import PreprocessOptions, resolve_options
 from topics.preprocess.phrases import load_phrases, save_phrases
 from topics.preprocess.pipeline import (PIPELINE_VERSION, Preprocessor, make_preprocessor,
-                                        tokenize_documents, tokenize_to_file)
+                                        tokenize_corpus)
 from topics.preprocess.scripts import token_length_profile, warn_long_tokens
 from topics.preprocess.stopwords import resolve_stopwords
 
@@ -129,11 +129,9 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
     if opts.debris:
         documents, debris = remove_debris(documents)
         logger.info("debris removed: %s", debris)
-    if folder is None:
-        doc_ids, meta, texts, pre = tokenize_documents(documents, opts, stopwords=stopwords)
-    else:
-        texts = TokenLines(folder.parent / "tokens.jsonl")
-        doc_ids, meta, pre = tokenize_to_file(documents, opts, texts.path, stopwords=stopwords)
+    path = None if folder is None else folder.parent / "tokens.jsonl"
+    doc_ids, meta, texts, pre, dictionary = tokenize_corpus(documents, opts, path=path,
+                                                            stopwords=stopwords)
     extra = {"pipeline_version": PIPELINE_VERSION, "stopwords": pre.stopword_source,
              "phrases_learned": sum(len(m.phrasegrams) for m in pre.phrases),
              "options": opts.as_dict(),
@@ -143,7 +141,7 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
         extra["debris"] = debris
     corpus = build_corpus(doc_ids, meta, texts, no_below=opts.no_below,
                           no_above=opts.no_above, keep_n=opts.keep_n, extra_stats=extra,
-                          folder=folder, **build_args)
+                          folder=folder, dictionary=dictionary, **build_args)
     if folder is not None:
         texts.path.unlink()
     return replace(corpus, preprocessor=pre)

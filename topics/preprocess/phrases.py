@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from gensim.models.phrases import FrozenPhrases, Phrases
+from gensim.models.phrases import NEGATIVE_INFINITY, FrozenPhrases, Phrases
 
 logger = logging.getLogger(__name__)
 
@@ -18,29 +19,121 @@ DELIMITER = "_"
 MAX_VOCAB_SIZE = 5_000_000
 
 
-def learn_phrases(texts: Sequence[list[str]], *, min_count: int, threshold: float,
+def learn_phrases(texts: Iterable[list[str]], *, min_count: int, threshold: float,
                   scoring: str = "default", trigrams: bool = False) -> list[FrozenPhrases]:
-    """Learn the bigram model (and a trigram model on its output) from token lists."""
+    """Learn the bigram model (and a trigram model on its output) from token lists (read
+    once per model: a list or a re-iterable).  The models are those gensim's
+    ``Phrases(texts, ..., max_vocab_size=MAX_VOCAB_SIZE).freeze()`` gives (same phrases and
+    scores): the counting and the scoring are done faster here (``count_pairs``,
+    ``export_phrases``)."""
     models = []
-    stream = texts
+    stream: Iterable[list[str]] = texts
     for _ in range(2 if trigrams else 1):
-        model = Phrases(stream, min_count=min_count, threshold=threshold, scoring=scoring,
-                        max_vocab_size=MAX_VOCAB_SIZE, delimiter=DELIMITER)
-        frozen = model.freeze()
+        vocab, total_words = count_pairs(stream, delimiter=DELIMITER,
+                                         max_vocab_size=MAX_VOCAB_SIZE)
+        frozen = _empty(min_count=min_count, threshold=threshold, delimiter=DELIMITER,
+                        scoring=scoring, connector_words=frozenset())
+        frozen.phrasegrams = export_phrases(vocab, total_words, min_count=min_count,
+                                            threshold=threshold, scoring=scoring)
         # gensim's freeze() drops the count its load() expects (it warns when missing)
-        frozen.corpus_word_count = model.corpus_word_count
-        del model  # the full counts are not needed any more
+        frozen.corpus_word_count = total_words
+        del vocab  # the full counts are not needed any more
         logger.info("learned %d phrases", len(frozen.phrasegrams))
         models.append(frozen)
-        stream = frozen[texts] if trigrams else texts
+        stream = _Phrased(texts, frozen)
     return models
 
 
+class _Phrased:
+    """``texts`` (re-iterable) with the phrases of ``model`` joined, re-iterable."""
+
+    def __init__(self, texts: Iterable[list[str]], model: FrozenPhrases):
+        self.texts, self.model = texts, model
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return (apply_phrases(tokens, (self.model,)) for tokens in self.texts)
+
+
+def count_pairs(texts: Iterable[list[str]], *, delimiter: str = DELIMITER,
+                max_vocab_size: int = MAX_VOCAB_SIZE) -> tuple[dict[str, int], int]:
+    """The word and adjacent-pair counts of gensim's ``Phrases._learn_vocab`` (no connector
+    words): ``(vocab, total_words)``, equal counts in the same key order, pruned in the
+    same way (as ``gensim.utils.prune_vocab`` does, after each text whenever more than
+    ``max_vocab_size`` entries are held), with the counting done by ``Counter`` in C."""
+    vocab: Counter[str] = Counter()
+    total_words, min_reduce = 0, 1
+    join = delimiter.join
+    for text in texts:
+        n = len(text)
+        total_words += n
+        if n > 1:
+            # gensim's order of first sight: w1, w2, w1_w2, w3, w2_w3, ...
+            seq: list[str] = [text[0]] * (2 * n - 1)
+            seq[1::2] = text[1:]
+            seq[2::2] = map(join, zip(text, text[1:]))
+            vocab.update(seq)
+        elif n:
+            vocab[text[0]] += 1
+        if len(vocab) > max_vocab_size:  # gensim.utils.prune_vocab: drop counts < min_reduce
+            vocab = Counter({w: c for w, c in vocab.items() if c >= min_reduce})
+            min_reduce += 1
+    return vocab, total_words
+
+
+def export_phrases(vocab: dict[str, int], total_words: int, *, min_count: int,
+                   threshold: float, scoring: str = "default",
+                   delimiter: str = DELIMITER) -> dict[str, float]:
+    """What gensim's ``Phrases.export_phrases`` returns for these counts (phrase -> score),
+    scored by gensim itself; pairs seen fewer than ``min_count`` times are skipped up front
+    when no scorer could pass them (both score them <= 0, or -inf, and the threshold is
+    positive for "default")."""
+    model = Phrases(None, min_count=min_count, threshold=threshold, scoring=scoring,
+                    delimiter=delimiter)
+    model.vocab, model.corpus_word_count = vocab, total_words
+    skip_rare = scoring == "npmi" or threshold >= 0
+    result = {}
+    for token, count in vocab.items():
+        if skip_rare and count < min_count or delimiter not in token:
+            continue
+        unigrams = token.split(delimiter)
+        phrase, score = model.score_candidate(unigrams[0], unigrams[-1], unigrams[1:-1])
+        if score is not None:
+            result[phrase] = score
+    return result
+
+
+def _empty(**settings) -> FrozenPhrases:
+    """A frozen model without phrases, with gensim's settings (``scoring`` a name)."""
+    return Phrases(None, **settings).freeze()
+
+
 def apply_phrases(tokens: list[str], models: Sequence[FrozenPhrases]) -> list[str]:
-    """Join the learned phrases in one token list."""
+    """Join the learned phrases in one token list: what ``model[tokens]`` gives (left to
+    right, a word joins the pair it starts when that pair scores above the threshold),
+    without gensim's per-token generator when no adjacent pair is a phrase."""
     for model in models:
-        tokens = model[tokens]
+        tokens = _join_pairs(tokens, model.phrasegrams, model.threshold, model.delimiter)
     return tokens
+
+
+def _join_pairs(tokens: list[str], grams: dict[str, float], threshold: float,
+                delimiter: str) -> list[str]:
+    if len(tokens) < 2 or not grams:
+        return list(tokens)
+    pairs = list(map(delimiter.join, zip(tokens, tokens[1:])))
+    if grams.keys().isdisjoint(pairs):
+        return list(tokens)
+    out, i, n = [], 0, len(tokens)
+    while i < n - 1:
+        if grams.get(pairs[i], NEGATIVE_INFINITY) > threshold:
+            out.append(pairs[i])
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    if i == n - 1:
+        out.append(tokens[i])
+    return out
 
 
 def save_phrases(models: Sequence[FrozenPhrases], folder: Path) -> None:

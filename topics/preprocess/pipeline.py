@@ -14,14 +14,16 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from topics.corpus import TextsWriter, TokenLines
 from topics.documents import Document
+from topics.preprocess.counts import DictionaryCounts
 from topics.preprocess.options import PreprocessOptions
+from topics.preprocess.parallel import iter_chunks
 from topics.preprocess.phrases import apply_phrases, learn_phrases
 from topics.preprocess.segment import segment_documents
-from topics.preprocess.steps import LemmaCache, WordMap, normalize_unicode, tokenize
+from topics.preprocess.steps import LemmaCache, WordMap, raw_tokens
 from topics.preprocess.stopwords import resolve_stopwords
 
 logger = logging.getLogger(__name__)
@@ -62,13 +64,6 @@ class Preprocessor:
         return apply_phrases(self.words.map_tokens(self.raw_tokens(text)), self.phrases)
 
 
-def raw_tokens(text: str, options: PreprocessOptions) -> list[str]:
-    """The normalisation and tokenising steps (whitespace split when ``tokenize`` is off)."""
-    if options.normalize:
-        text = normalize_unicode(text)
-    return tokenize(text, options.token_pattern) if options.tokenize else text.split()
-
-
 def make_preprocessor(options: PreprocessOptions, *, phrases: tuple = (),
                       stopwords: tuple[frozenset[str], str] | None = None) -> Preprocessor:
     """An unfitted (or, with ``phrases``, restored) ``Preprocessor``.  ``stopwords`` is
@@ -90,16 +85,44 @@ def _start(documents: Iterable[Document], options: PreprocessOptions,
     return pre, documents
 
 
+class Tokenized(NamedTuple):
+    """The token stage's result: ids, metadata, token lists (a list, or ``TokenLines`` on
+    disk), the fitted preprocessor and, when it could be counted on the way, the
+    ``Dictionary`` of the non-empty token lists (None after phrases or for pre-tokenised
+    documents: ``topics.corpus.build_corpus`` then counts it)."""
+
+    doc_ids: list[str]
+    meta: list[dict]
+    texts: Any
+    preprocessor: Preprocessor
+    dictionary: Any = None
+
+
 def _tokenize_into(pre: Preprocessor, documents: Iterable[Document],
-                   emit: Callable[[list[str]], Any]) -> tuple[list[str], list[dict]]:
-    """``emit`` every document's tokens (all steps but the phrases): (ids, metadata)."""
-    doc_ids, meta = [], []
-    for doc in documents:
-        emit(pre.document_tokens(doc))
-        doc_ids.append(doc.id)
-        meta.append(doc.meta)
+                   emit: Callable[[list[str]], Any], *, count: bool = False
+                   ) -> tuple[list[str], list[dict], Any]:
+    """``emit`` every document's tokens (all steps but the phrases): (ids, metadata,
+    ``Dictionary`` of the tokens when ``count``, else None).  Raw texts go through
+    ``topics.preprocess.parallel`` (in chunks, on several processes for a large corpus);
+    pre-tokenised documents one by one (and are not counted)."""
+    documents = documents if isinstance(documents, (list, tuple)) else list(documents)
+    doc_ids = [doc.id for doc in documents]
+    meta = [doc.meta for doc in documents]
+    dictionary = None
+    if all(doc.tokens is None for doc in documents):
+        counts, words = DictionaryCounts(), []
+        for chunk in iter_chunks([doc.text for doc in documents], pre.words, pre.options):
+            for tokens in chunk.texts:
+                emit(tokens)
+            if count:
+                counts.add(chunk.ids, chunk.lengths)
+            words = chunk.words
+        dictionary = counts.dictionary(words) if count else None
+    else:
+        for doc in documents:
+            emit(pre.document_tokens(doc))
     logger.info("tokenised %d documents: %d distinct raw tokens", len(doc_ids), len(pre.words))
-    return doc_ids, meta
+    return doc_ids, meta, dictionary
 
 
 def _learn_phrases(texts: Iterable[list[str]], options: PreprocessOptions) -> list:
@@ -109,40 +132,53 @@ def _learn_phrases(texts: Iterable[list[str]], options: PreprocessOptions) -> li
                          trigrams=options.trigrams)
 
 
+def tokenize_corpus(documents: Iterable[Document], options: PreprocessOptions, *,
+                    path: str | Path | None = None,
+                    stopwords: tuple[frozenset[str], str] | None = None) -> Tokenized:
+    """Run every step over the documents and learn the phrases.  With ``path`` the token
+    lists (after phrases, before the vocabulary filters) stream to the new JSON-lines file
+    ``path`` (``topics.corpus.TokenLines``), one line per id, and the phrase models learn
+    from the file; without, they are kept in memory.  Raw texts are not kept.  Raises
+    ``SetupError`` at the first text to lemmatise when WordNet is missing (pre-tokenised
+    documents never need it).
+    """
+    pre, docs = _start(documents, options, stopwords)
+    count = not options.phrases  # phrases rewrite the token lists after counting
+    if path is None:
+        texts: Any = []
+        doc_ids, meta, dictionary = _tokenize_into(pre, docs, texts.append, count=count)
+    else:
+        path = Path(path)
+        texts = TokenLines(path)
+        raw = path.with_name(path.name + ".raw") if options.phrases else path
+        with TextsWriter(raw) as writer:
+            doc_ids, meta, dictionary = _tokenize_into(pre, docs, writer.write, count=count)
+    if options.phrases:
+        models = _learn_phrases(texts if path is None else TokenLines(raw), options) \
+            if doc_ids else []
+        pre = replace(pre, phrases=tuple(models))
+        if path is None:
+            texts = [apply_phrases(tokens, models) for tokens in texts]
+        else:
+            with TextsWriter(path) as writer:
+                for tokens in TokenLines(raw):
+                    writer.write(apply_phrases(tokens, models))
+            raw.unlink()
+    return Tokenized(doc_ids, meta, texts, pre, dictionary)
+
+
 def tokenize_to_file(documents: Iterable[Document], options: PreprocessOptions,
                      path: str | Path, *, stopwords: tuple[frozenset[str], str] | None = None
                      ) -> tuple[list[str], list[dict], Preprocessor]:
-    """Run every step over the documents and learn the phrases, streaming: the token lists
-    (after phrases, before the vocabulary filters) go to the new JSON-lines file ``path``
-    (``topics.corpus.TokenLines``), one line per returned id; the phrase models learn from
-    the file.  Raw texts are not kept.  Raises ``SetupError`` at the first text to lemmatise
-    when WordNet is missing (pre-tokenised documents never need it).
-    """
-    path = Path(path)
-    pre, docs = _start(documents, options, stopwords)
-    raw = path.with_name(path.name + ".raw") if options.phrases else path
-    with TextsWriter(raw) as writer:
-        doc_ids, meta = _tokenize_into(pre, docs, writer.write)
-    if options.phrases:
-        models = _learn_phrases(TokenLines(raw), options) if doc_ids else []
-        with TextsWriter(path) as writer:
-            for tokens in TokenLines(raw):
-                writer.write(apply_phrases(tokens, models))
-        raw.unlink()
-        pre = replace(pre, phrases=tuple(models))
-    return doc_ids, meta, pre
+    """``tokenize_corpus`` streaming to ``path``: ``(doc_ids, meta, preprocessor)``."""
+    result = tokenize_corpus(documents, options, path=path, stopwords=stopwords)
+    return result.doc_ids, result.meta, result.preprocessor
 
 
 def tokenize_documents(documents: Iterable[Document], options: PreprocessOptions, *,
                        stopwords: tuple[frozenset[str], str] | None = None
                        ) -> tuple[list[str], list[dict], list[list[str]], Preprocessor]:
-    """``tokenize_to_file`` with the token lists kept in memory:
+    """``tokenize_corpus`` with the token lists kept in memory:
     ``(doc_ids, meta, texts, preprocessor)``."""
-    pre, docs = _start(documents, options, stopwords)
-    texts: list[list[str]] = []
-    doc_ids, meta = _tokenize_into(pre, docs, texts.append)
-    if options.phrases:
-        models = _learn_phrases(texts, options) if doc_ids else []
-        texts = [apply_phrases(tokens, models) for tokens in texts]
-        pre = replace(pre, phrases=tuple(models))
-    return doc_ids, meta, texts, pre
+    result = tokenize_corpus(documents, options, stopwords=stopwords)
+    return result.doc_ids, result.meta, result.texts, result.preprocessor

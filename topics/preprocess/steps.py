@@ -30,7 +30,7 @@ _ASCII = str.maketrans({
 _TOKEN_FLAGS = re.UNICODE | re.MULTILINE | re.DOTALL
 #: ``DEFAULT_TOKEN_PATTERN`` for ASCII text: there ``[^\W_]`` (a letter or digit) is exactly
 #: ``[0-9A-Za-z]``, which ``re`` matches about 1.5x faster.
-_ASCII_DEFAULT_PATTERN = r"[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*"
+ASCII_DEFAULT_PATTERN = r"[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*"
 
 
 def normalize_unicode(text: str) -> str:
@@ -50,7 +50,7 @@ def _tokenizer(pattern: str) -> Callable[[str], list[str]]:
     # text, on ``re`` with its ASCII spelling (faster; tests compare the tokens with NLTK's).
     import regex
 
-    ascii_findall = re.compile(_ASCII_DEFAULT_PATTERN).findall
+    ascii_findall = re.compile(ASCII_DEFAULT_PATTERN).findall
     unicode_findall = regex.compile(pattern, _TOKEN_FLAGS).findall
     return lambda text: ascii_findall(text) if text.isascii() else unicode_findall(text)
 
@@ -58,6 +58,14 @@ def _tokenizer(pattern: str) -> Callable[[str], list[str]]:
 def tokenize(text: str, pattern: str = DEFAULT_TOKEN_PATTERN) -> list[str]:
     """Split ``text`` into the matches of ``pattern``, as NLTK's ``RegexpTokenizer`` does."""
     return _tokenizer(pattern)(text)
+
+
+def raw_tokens(text: str, options: Any) -> list[str]:
+    """The normalisation and tokenising steps of ``options`` (``PreprocessOptions``;
+    whitespace split when ``tokenize`` is off)."""
+    if options.normalize:
+        text = normalize_unicode(text)
+    return tokenize(text, options.token_pattern) if options.tokenize else text.split()
 
 
 def lowercase(tokens: Iterable[str]) -> list[str]:
@@ -178,6 +186,14 @@ class LemmaCache:
         """The preferred lemma of every token: WordNet is asked once per new word."""
         return [self.candidates(token)[0] for token in tokens]
 
+    def missing(self, words: Iterable[str]) -> list[str]:
+        """The distinct ``words`` not cached yet, in first-seen order."""
+        return [w for w in dict.fromkeys(words) if w not in self._lemmas]
+
+    def store(self, words: Iterable[str], candidates: Iterable[tuple[str, ...]]) -> None:
+        """Cache lemmas computed elsewhere (``candidates`` of each word, same ``pos``)."""
+        self._lemmas.update(zip(words, candidates))
+
 
 def lemmatize_tokens(tokens: Iterable[str], cache: LemmaCache) -> list[str]:
     """Replace every token by its WordNet lemma, through ``cache``."""
@@ -211,6 +227,8 @@ class WordMap:
         self.stopwords = stopwords
         self.lemmas = lemmas
         self._map = _WordCache(self.word)
+        #: The final word of one raw token, "" if dropped (computed once, then a dict lookup).
+        self.lookup: Callable[[str], str] = self._map.__getitem__
 
     def __len__(self) -> int:
         return len(self._map)
@@ -234,6 +252,15 @@ class WordMap:
         if self.lemmas is None:
             return word
         return next(filter(self.keeps, self.lemmas.candidates(word)), "")
+
+    def pending_lemmas(self, tokens: Iterable[str]) -> list[str]:
+        """The words whose lemmas mapping the new ``tokens`` would compute (first-seen
+        order, distinct); none without lemmatising."""
+        if self.lemmas is None:
+            return []
+        new = [t for t in dict.fromkeys(tokens) if t not in self._map]
+        words = dict.fromkeys(t.lower() for t in new) if self.options.lowercase else new
+        return self.lemmas.missing(filter(self.keeps, words))
 
     def map_tokens(self, tokens: list[str]) -> list[str]:
         """Map a document's raw tokens, dropping the ones the steps drop."""
