@@ -32,6 +32,7 @@ def _row(setup, npmi, td10, **more):
     return {"setup": setup, "engine": "nmf", "params": float("nan"), "paper_npmi": npmi,
             "paper_td10": td10, "npmi": npmi, "diversity": td10, "octis_runs": 15,
             "octis_ks": "10,20,30,40,50", "octis_seeds": "0,1,2", "octis_train_s": 2.0,
+            "K_model": 30.0,
             **more}
 
 
@@ -39,8 +40,8 @@ def test_render_states_floor_and_goal(table_module):
     table = pd.DataFrame([_row("x", 0.18, 0.86, nmi_bbc_k5=0.79, purity_bbc_k5=0.92,
                                bbc_runs=3), _row("y", 0.15, 0.81)])
     text = table_module.render(table)
-    assert "| `x` | `nmf` | defaults | 15 (K 10,20,30,40,50; seeds 0,1,2) | 0.180 | 0.860 |" \
-        in text
+    assert ("| `x` | `nmf` | defaults | 15 (K 10,20,30,40,50; seeds 0,1,2) | 30.0 | 0.180 "
+            "| 0.860 |") in text
     assert "0.790 / 0.920 (3)" in text
     assert "Floor (paper NPMI >= 0.14, diversity@10 >= 0.80): met by `x`, `y`." in text
     assert "Goal (paper NPMI >= 0.171, diversity@10 >= 0.82): met by `x`." in text
