@@ -91,6 +91,12 @@ def head(source: Path, target: Path, n_docs: int) -> None:
             dst.write(line)
 
 
+def cpu_s() -> float:
+    """CPU seconds of this process and of its finished children (worker processes)."""
+    return sum(getattr(resource.getrusage(who), f) for who in
+               (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ("ru_utime", "ru_stime"))
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -102,11 +108,11 @@ def child(path: Path, cache: Path) -> None:
     from topics.io import read_documents
     from topics.preprocess import prepare_corpus
 
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu = time.perf_counter(), cpu_s()
     phases = {}
 
     def done(phase: str) -> None:
-        phases[phase] = (time.perf_counter() - start, time.process_time() - cpu, peak_mb())
+        phases[phase] = (time.perf_counter() - start, cpu_s() - cpu, peak_mb())
 
     done("imports")
     documents, report = read_documents(path, format="jsonl")

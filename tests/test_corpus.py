@@ -8,8 +8,8 @@ import random
 import pytest
 from gensim.corpora import Dictionary, MmCorpus
 
-from topics.corpus import (TextsFile, TokenLines, build_corpus, corpus_hash, load_corpus,
-                           make_dictionary, save_corpus)
+from topics.corpus import (TextsFile, TokenLines, build_corpus, corpus_hash, doc2bow,
+                           load_corpus, make_dictionary, save_corpus)
 from topics.documents import Document, ReadReport
 from topics.errors import ConfigError, StoreError
 
@@ -39,6 +39,17 @@ def test_make_dictionary_equals_gensim_dictionary():
     assert (ours.num_docs, ours.num_pos, ours.num_nnz) == (
         theirs.num_docs, theirs.num_pos, theirs.num_nnz)
     assert [ours.doc2bow(t) for t in texts] == [theirs.doc2bow(t) for t in texts]
+
+
+def test_doc2bow_equals_gensims_unknown_words_skipped():
+    rng = random.Random(4)
+    vocab = [f"w{i}" for i in range(80)]
+    dictionary = Dictionary([vocab[:50]])
+    texts = [[rng.choice(vocab) for _ in range(rng.randint(0, 30))] for _ in range(40)]
+    ours = [doc2bow(dictionary.token2id, t) for t in texts]
+    assert ours == [dictionary.doc2bow(t) for t in texts]
+    assert any(len(bow) < len(set(t)) for bow, t in zip(ours, texts))  # words were skipped
+    assert all(type(n) is int for bow in ours for pair in bow for n in pair)
 
 
 @pytest.mark.parametrize("filters", [{}, {"no_below": 3, "no_above": 0.6},
@@ -199,3 +210,26 @@ def test_loaded_texts_stay_readable_after_the_folder_is_replaced_and_pickle(tmp_
     assert loaded.texts == build().texts and list(loaded.bow) == list(build().bow)
     again = pickle.loads(pickle.dumps(load_corpus(tmp_path / "c")))
     assert again.texts == build(no_below=2).texts
+
+
+@pytest.mark.parametrize("chunk_tokens", [1, 3, 1_000_000])
+def test_matrix_market_file_is_gensims_byte_for_byte(tmp_path, monkeypatch, chunk_tokens):
+    """write_bow_mm writes what MmCorpus.serialize writes (file and index), also with empty
+    documents (gensim's -1 offsets), counts above 9, ids past 9 and chunk boundaries."""
+    import topics.corpus_mm as corpus_mm
+
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(23)]
+    texts = [[rng.choice(words) for _ in range(rng.choice([0, 0, 1, 5, 40]))]
+             for _ in range(30)] + [["w3"] * 12, [], []]
+    dictionary = Dictionary(texts)
+    MmCorpus.serialize(str(tmp_path / "gensim.mm"), [dictionary.doc2bow(t) for t in texts],
+                       id2word=dictionary)
+    monkeypatch.setattr(corpus_mm, "CHUNK_TOKENS", chunk_tokens)
+    corpus_mm.write_bow_mm(tmp_path / "ours.mm", texts, dictionary.token2id,
+                           num_terms=len(dictionary))
+    for suffix in (".mm", ".mm.index"):
+        assert ((tmp_path / f"ours{suffix}").read_bytes()
+                == (tmp_path / f"gensim{suffix}").read_bytes())
+    assert [list(d) for d in MmCorpus(str(tmp_path / "ours.mm"))] == [
+        [(i, float(n)) for i, n in dictionary.doc2bow(t)] for t in texts]

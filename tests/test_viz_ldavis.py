@@ -105,3 +105,57 @@ def test_bad_options_name_the_parameter(tmp_path, change, key):
         ldavis_page(**args)
     assert err.value.key == key
     assert not (tmp_path / "p.html").exists()
+
+
+def _prepare_model(k: int, v: int, d: int, seed: int, ties: bool):
+    """A model as ldavis_page hands it on (rows normalised); ``ties``: a few distinct
+    probabilities, so relevance rankings tie everywhere."""
+    from topics.viz.ldavis import _check_arrays
+
+    rng = np.random.default_rng(seed)
+    tw = rng.dirichlet(np.full(v, 0.1), k)
+    dt = rng.dirichlet(np.full(k, 0.5), d)
+    if ties:
+        tw, dt = np.round(tw * 50) + 1, np.round(dt * 4) + 0.5
+    vocab = [f"w{i:05d}" if i % 7 else f"Z{i}" for i in range(v)]  # sorting != id order
+    tw, dt, lengths, tf = _check_arrays(tw, dt, rng.integers(5, 300, d), vocab,
+                                        rng.integers(1, 50, v))
+    return tw, dt, lengths, vocab, tf
+
+
+@pytest.mark.parametrize("k, v, d, seed, ties, step", [
+    (1, 40, 10, 0, False, 0.01), (3, 12, 8, 1, True, 0.01), (6, 400, 50, 2, True, 0.01),
+    (12, 1500, 200, 3, False, 0.01), (8, 900, 100, 4, False, 0.1)])
+def test_page_data_are_pyldavis_prepare_data(k, v, d, seed, ties, step):
+    """The NumPy computation gives pyLDAvis.prepare's JSON, character for character (ties
+    in the relevance rankings, fewer words than bars, another lambda step)."""
+    import pyLDAvis
+    from pyLDAvis.utils import NumPyEncoder
+
+    from topics.viz.ldavis_data import prepared_data
+
+    tw, dt, lengths, vocab, tf = _prepare_model(k, v, d, seed, ties)
+    r = min(30, v)
+    theirs = pyLDAvis.prepare(tw, dt, lengths, vocab, tf, R=r, lambda_step=step, mds=js_mds,
+                              n_jobs=1, sort_topics=False, start_index=1).to_json()
+    ours = prepared_data(tw, dt, lengths, vocab, R=r, lambda_step=step, mds=js_mds)
+    assert json.dumps(ours, cls=NumPyEncoder) == theirs
+    assert json.dumps(ours) == theirs  # plain Python values: no encoder needed
+
+
+def test_page_imports_neither_pyldavis_nor_matplotlib(tmp_path):
+    """A pool worker writing pages does not pay for importing pyLDAvis (scikit-learn) or
+    matplotlib."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np; from topics.viz.ldavis import ldavis_page; "
+            "r = np.random.default_rng(0); "
+            f"ldavis_page(topic_word=r.dirichlet(np.ones(9), 3), doc_topic=r.dirichlet("
+            f"np.ones(3), 4), doc_lengths=[3, 4, 5, 6], vocab=list('abcdefghi'), "
+            f"term_frequency=np.ones(9), path={str(tmp_path / 'p.html')!r}); "
+            "print(sorted(m for m in ('pyLDAvis', 'sklearn', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+    assert "var LDAvis = function" in (tmp_path / "p.html").read_text(encoding="utf-8")

@@ -1,31 +1,42 @@
 """Figures (one module each, every function returns a matplotlib ``Figure``), ``save_figure``
-and offline pyLDAvis pages. Figures are drawn on their own Agg canvas, never through pyplot."""
+and offline pyLDAvis pages. Figures are drawn on their own Agg canvas, never through pyplot.
 
-from topics.viz.by_field import theme_by_field
-from topics.viz.coherence import coherence_vs_k
-from topics.viz.effect_dots import theme_effect_dots
-from topics.viz.effect_trend import theme_effect_trend
-from topics.viz.heatmap import doc_theme_heatmap
-from topics.viz.ldavis import js_mds, ldavis_page
-from topics.viz.over_time import PeriodMeans, theme_by_period, theme_over_time
-from topics.viz.save import save_figure
-from topics.viz.similarity import match_topics, topic_similarity, topic_similarity_matrix
-from topics.viz.top_words import topic_top_words
+The names below are imported on first use: a pool worker that only writes pyLDAvis pages
+(``topics.viz.ldavis``) does not import matplotlib."""
 
-__all__ = [
-    "coherence_vs_k",
-    "doc_theme_heatmap",
-    "js_mds",
-    "ldavis_page",
-    "match_topics",
-    "PeriodMeans",
-    "save_figure",
-    "theme_by_field",
-    "theme_by_period",
-    "theme_effect_dots",
-    "theme_effect_trend",
-    "theme_over_time",
-    "topic_similarity",
-    "topic_similarity_matrix",
-    "topic_top_words",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "theme_by_field": "by_field",
+    "coherence_vs_k": "coherence",
+    "theme_effect_dots": "effect_dots",
+    "theme_effect_trend": "effect_trend",
+    "doc_theme_heatmap": "heatmap",
+    "js_mds": "ldavis",
+    "ldavis_page": "ldavis",
+    "PeriodMeans": "over_time",
+    "theme_by_period": "over_time",
+    "theme_over_time": "over_time",
+    "save_figure": "save",
+    "match_topics": "similarity",
+    "topic_similarity": "similarity",
+    "topic_similarity_matrix": "similarity",
+    "topic_top_words": "top_words",
+}
+
+__all__ = sorted(_WHERE, key=str.lower)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'topics.viz' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"topics.viz.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

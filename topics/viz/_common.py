@@ -19,6 +19,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import LogFormatter, ScalarFormatter
 
 from topics.errors import ConfigError
+from topics.viz._checks import check_positive_int, weight_matrix  # noqa: F401 - shared
 
 #: Qualitative colours for themes/engines (matplotlib's tab10, then tab20's light shades).
 PALETTE = (
@@ -116,30 +117,6 @@ def aligned(values: Any, index: pd.Index, name: str) -> pd.Series:
     if len(values) != len(index):
         raise ConfigError(name, f"has {len(values)} values but scores has {len(index)} rows")
     return pd.Series(list(values), index=index)
-
-
-def weight_matrix(x: Any, name: str, *, what: str = "a 2-D numeric array",
-                  rows_positive: bool = False) -> np.ndarray:
-    """``x`` as a non-empty 2-D float array of finite, non-negative weights (and, with
-    ``rows_positive``, no all-zero row); otherwise ConfigError naming ``name``."""
-    try:
-        mat = np.array(x, dtype="float64")
-    except (TypeError, ValueError):
-        raise ConfigError(name, f"expected {what}") from None
-    if mat.ndim != 2 or 0 in mat.shape:
-        raise ConfigError(name, f"expected a non-empty 2-D array, got shape {mat.shape}")
-    if not np.isfinite(mat).all() or (mat < 0).any():
-        raise ConfigError(name, "values must be finite and non-negative")
-    if rows_positive and (mat.sum(axis=1) <= 0).any():
-        raise ConfigError(name, "every row needs a positive weight (no all-zero row)")
-    return mat
-
-
-def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
-    """``value`` if it is an int >= ``minimum``, else ConfigError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ConfigError(name, f"must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def tick_positions(n: int, max_ticks: int) -> np.ndarray:
