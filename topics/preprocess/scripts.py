@@ -74,8 +74,13 @@ def token_length_profile(tokens: Iterable[str]) -> dict[str, Any]:
     script = max(sorted(counts), key=counts.__getitem__)
     lengths = sorted(len(t) for t in by_script[script])
     median = lengths[(len(lengths) - 1) // 2]
-    examples = heapq.nsmallest(EXAMPLES, (t for t in by_script[script] if len(t) >= median),
-                               key=lambda t: (len(t), t))
+    # the shortest tokens at least ``median`` long, alphabetically: those of length
+    # ``median`` first (there is at least one), longer ones only when they are too few
+    examples = sorted(t for t in by_script[script] if len(t) == median)[:EXAMPLES]
+    if len(examples) < EXAMPLES:
+        examples += heapq.nsmallest(EXAMPLES - len(examples),
+                                    (t for t in by_script[script] if len(t) > median),
+                                    key=lambda t: (len(t), t))
     return {"token_script": script, "median_token_chars": median,
             "long_token_examples": examples}
 
