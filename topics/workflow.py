@@ -99,8 +99,8 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
                           "label agreement against")
     n_themes = len(config.themes)
     for s in specs:
-        if s.guided and s.engine not in ("gensim", "tomotopy"):
-            raise ConfigError("grid.guided", f"guided runs need engine gensim or tomotopy, "
+        if s.guided and s.engine not in ("gensim", "tomotopy", "dmm"):
+            raise ConfigError("grid.guided", f"guided runs need engine gensim, tomotopy or dmm, "
                               f"not {s.engine!r}")
         if s.guided and s.num_topics < n_themes:
             raise ConfigError("grid.num_topics", f"guided runs need at least one topic per "
