@@ -99,7 +99,7 @@ MAX_BOOST = 1_000_000  # alpha/eta go up to 1e30 (engines.params.PRIOR_RANGE); f
 
 GRID_FIELDS = {
     "engine": Field(choice("gensim", "tomotopy", "nmf", "dmm", "hdp", "ctm", "pt", "dmr", "dtm"),
-                    "tomotopy", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
+                    "dmm", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
                     "NMF on TF-IDF), dmm (Dirichlet-multinomial mixture, one topic per "
                     "document: short texts), or a tomotopy family: hdp, ctm, pt, dmr, dtm"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
