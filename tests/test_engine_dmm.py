@@ -86,7 +86,7 @@ def test_a_long_document_corpus_with_repeated_words():
 @pytest.mark.parametrize("params,key,shown", [
     ({"alpha": "auto"}, "alpha", "'auto'"), ({"alpha": 0.0}, "alpha", "0.0"),
     ({"eta": -1.0}, "eta", "-1.0"), ({"iterations": 0}, "iterations", "0"),
-    ({"init": "random"}, "init", "init"),
+    ({"init": "random"}, "init", "init"), ({"restarts": 0}, "restarts", "0"),
 ])
 def test_bad_parameters_name_the_parameter_and_value(params, key, shown):
     with pytest.raises(ConfigError) as err:
@@ -149,3 +149,18 @@ def test_the_default_config_and_the_starter_config_recover_two_classes(tmp_path)
     exp = topics.run(str(config_path), grid={"num_topics": 2}, **quiet,
                      **{"output.dir": str(tmp_path / "b")})
     assert exp.results["nmi"].tolist() == [1.0]
+
+
+def test_restarts_keep_the_most_likely_chain():
+    from topics.engines.dmm import log_likelihood
+
+    dictionary, bows, _ = short_texts(words=3)
+    out = train(dictionary, bows, iterations=2, restarts=5)
+    scores = out.extras["log_likelihood"]
+    assert len(scores) == 5 and out.params["restarts"] == 5
+    kept = log_likelihood(out.native.doc_counts, out.native.word_counts, alpha=0.1,
+                          eta=np.full(out.topic_word.shape, 0.2))
+    assert kept == pytest.approx(max(scores), abs=1e-9)
+    # the first chain of five is the only chain of one (the chains share one generator)
+    one = train(dictionary, bows, iterations=2, restarts=1)
+    assert one.extras["log_likelihood"].tolist() == [scores[0]]

@@ -119,6 +119,8 @@ GRID_FIELDS = {
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
     "init": Field(optional(choice("nndsvda", "nndsvd", "nndsvdar", "random")), None,
                   "nmf: starting point (random and nndsvdar use the seed)"),
+    "restarts": Field(optional(integer(1)), None, "dmm: independent Gibbs chains, the one "
+                      "with the highest likelihood kept (default 4)"),
     "pseudo_docs": Field(optional(integer(1)), None, "pt: number of pseudo-documents "
                          "(default 10 x num_topics)"),
     "covariate": Field(optional(text), None, "dmr: the metadata field whose levels drive "

@@ -261,7 +261,8 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
     if not todo:
         return summary
     by_id = {s.run_id: s for s in todo}
-    scorer()  # the reference corpus is read (and a bad one reported) before any training
+    if config.scoring["reference"]:  # read (and a bad one reported) before any training;
+        scorer()  # else the scorer is built while the first runs train
     # Largest models first: the long runs start early and the short ones fill the gaps, so
     # the workers finish together instead of one training the biggest model alone at the end.
     todo = sorted(todo, key=lambda s: -s.num_topics)

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from topics.engines import dmm, gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
-from topics.engines.base import ModelOutput, corpus_counts
+from topics.engines.base import ModelOutput, corpus_counts, training_counts
 from topics.engines.params import PRIOR_RANGE, check_int, resolve_params
 
 LDA_ENGINES = ("gensim", "tomotopy")
@@ -85,7 +85,7 @@ def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
     vocab = dictionary_vocab(dictionary)
     prior = _check_prior(prior, resolved["num_topics"], len(vocab))
     names = _check_names(topic_names, resolved["num_topics"])
-    term_frequency, doc_lengths = corpus_counts(corpus, len(vocab))
+    term_frequency, doc_lengths = training_counts(corpus, len(vocab))
     doc_ids = tuple(doc_ids)
     if len(doc_ids) != len(doc_lengths):
         raise ConfigError("doc_ids", f"has {len(doc_ids)} ids but the corpus has "
