@@ -27,6 +27,14 @@ Definitions.
 - Goals at the default sizes (100k and 1M documents): RSS < 2 GB at 1M documents and
   ``time_ratio`` <= 11 (10x the documents, a little slack for the vocabulary growth).
 
+Last run (2 December 2026, under ``nice -n 19`` outside the benchmark lock at load average
+13-15, so wall times are 2-3x the CPU times): ``{"rss_mb_100k": 817, "rss_mb_1m": 1877,
+"time_ratio": 13.44, "cpu_ratio": 10.72}``.  100k documents: 72 s CPU (38.8 s reading and
+preprocessing, 33 s training); 1M: 772 s CPU (433 s, 339 s), peak RSS 1.65 GB after
+preprocessing and 1.88 GB at the end of training.  That run predates reading the corpus as
+a stream and filling one document-topic array.  What grows faster than the corpus: the LDA
+M-step, K x V per 500-document update with V growing from 60k to the 100k cap.
+
 The last line printed is one JSON object
 ``{"rss_mb_100k": ..., "rss_mb_1m": ..., "time_ratio": ..., "cpu_ratio": ...}`` (keys named
 after the sizes given: ``--sizes 10000 100000`` prints ``rss_mb_10k`` and ``rss_mb_100k``).
