@@ -140,3 +140,30 @@ def test_candidates_counted_with_numpy_match_a_plain_count(seed):
         got = _candidates(texts, vocab, min_df=min_df, max_candidates=top)
         assert got == _reference_candidates(texts, vocab, min_df=min_df, max_candidates=top)
         assert len(got) > 3
+
+
+def _reference_doc_matrix(texts, items):
+    """Which documents hold which items, by a plain scan of every n-gram."""
+    index = {item: i for i, item in enumerate(items)}
+    held = np.zeros((len(texts), len(items)))
+    for d, tokens in enumerate(texts):
+        for n in {len(item) for item in items}:
+            for gram in zip(*(tokens[i:] for i in range(n))):
+                if gram in index:
+                    held[d, index[gram]] = 1
+    return held
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_candidate_documents_found_with_numpy_match_a_plain_scan(seed):
+    """Items held across document boundaries or around an unknown word are not held."""
+    rng = random.Random(seed)
+    words = ["a", "b", "c", "d", "e", "f_g", "h", "out"]
+    vocab = sorted(set(words) - {"out"})
+    texts = [[rng.choice(words[:rng.randint(2, 8)]) for _ in range(rng.randint(0, 30))]
+             for _ in range(60)] + [[], ["a"], ["a", "a", "a"], ["b", "a", "b", "a"]]
+    candidates = label_candidates(texts, vocab, min_df=1)
+    assert any(len(item) == 3 for item in candidates.items)
+    held = candidates.held.toarray()
+    assert set(np.unique(held)) <= {0.0, 1.0}
+    assert np.array_equal(held, _reference_doc_matrix(texts, list(candidates.items)))

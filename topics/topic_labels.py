@@ -37,10 +37,6 @@ from scipy import sparse
 from topics.errors import ConfigError
 
 
-def _ngrams(tokens: Sequence[str], n: int) -> Iterable[tuple[str, ...]]:
-    return zip(*(tokens[i:] for i in range(n)))
-
-
 def _grams(ids: np.ndarray, doc: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray,
                                                                 np.ndarray]:
     """The n-grams of ``n`` different words within one document (rows of word ids, sorted),
@@ -100,20 +96,44 @@ def _candidates(texts: list[list[str]], vocab: set[str], *, min_df: int,
 
 
 def _doc_matrix(texts: list[list[str]], items: list[tuple[str, ...]]) -> sparse.csc_matrix:
-    """Documents x items, 1 where the document holds the item (a word or an n-gram)."""
-    index = {item: i for i, item in enumerate(items)}
-    lengths = {len(item) for item in items}
+    """Documents x items, 1 where the document holds the item (a word or an n-gram: its
+    words next to each other), found with NumPy over word ids, one n-gram length at a
+    time."""
+    words = sorted({w for item in items for w in item})
+    index = {w: i for i, w in enumerate(words)}
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ids = np.fromiter((index.get(t, -1) for tokens in texts for t in tokens), dtype=np.int64,
+                      count=int(lengths.sum()))
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     rows, cols = [], []
-    for d, tokens in enumerate(texts):
-        found = set()
-        for n in lengths:
-            for gram in _ngrams(tokens, n):
-                if gram in index:
-                    found.add(index[gram])
-        rows.extend([d] * len(found))
-        cols.extend(found)
-    data = np.ones(len(rows))
-    return sparse.csc_matrix((data, (rows, cols)), shape=(len(texts), len(items)))
+    for n in sorted({len(item) for item in items}):
+        numbers = np.array([i for i, item in enumerate(items) if len(item) == n])
+        wanted = np.array([[index[w] for w in items[i]] for i in numbers]).reshape(-1, n)
+        ends = np.arange(n - 1, len(ids))
+        grams = np.stack([ids[ends - n + 1 + j] for j in range(n)], axis=1)
+        inside = (doc[ends - n + 1] == doc[ends]) & (grams >= 0).all(axis=1)
+        keys = _gram_keys(np.vstack([wanted, grams[inside]]), len(words))
+        item_keys, gram_keys = keys[:len(wanted)], keys[len(wanted):]
+        order = np.argsort(item_keys)
+        at = np.minimum(np.searchsorted(item_keys[order], gram_keys), len(order) - 1)
+        hit = item_keys[order][at] == gram_keys
+        rows.append(doc[ends][inside][hit])
+        cols.append(numbers[order][at][hit])
+    if not rows:
+        return sparse.csc_matrix((len(texts), len(items)))
+    pairs = np.unique(np.concatenate(rows) * len(items) + np.concatenate(cols))
+    row, col = np.divmod(pairs, len(items))
+    return sparse.csc_matrix((np.ones(len(pairs)), (row, col)), shape=(len(texts), len(items)))
+
+
+def _gram_keys(grams: np.ndarray, num_words: int) -> np.ndarray:
+    """One integer per row of word ids, equal for equal rows (no overflow: each column is
+    folded in through the codes of the distinct prefixes)."""
+    key = grams[:, 0].copy()
+    for j in range(1, grams.shape[1]):
+        _, key = np.unique(key, return_inverse=True)
+        key = key.reshape(-1).astype(np.int64) * num_words + grams[:, j]
+    return key
 
 
 @dataclass(frozen=True)
