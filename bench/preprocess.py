@@ -6,9 +6,10 @@ package), one document each (about 35,800 real documents, exact repeats kept onc
 up to ``--docs`` (default 100,000), documents of 1-5 sentences drawn at random from those
 paragraphs, in which 3% of the words are replaced by made-up names ("Qabx") drawn from a
 Zipf law over a vocabulary that grows by Heaps' law, so the vocabulary keeps growing as in a
-real collection (at 100k documents: about 7.7M tokens and 85k distinct lowercased words,
-still growing by about 3k words per 10k documents).  A made text equal to an earlier one is
-drawn again: no exact duplicates.
+real collection.  At 100k documents: 35,850 real ones, 7.7M raw tokens, 79k distinct
+lowercased raw words (55k at 40k documents, 72k at 80k: still growing by about 3.6k per 10k
+documents); after stopwords and lemmas 4.1M tokens and 55.7k words.  A made text equal to an
+earlier one is drawn again: no exact duplicates (100,000 distinct texts).
 
 Both sides produce the same tokens: RegexpTokenizer (same pattern),
 lowercase, stopword test, WordNet lemmas (noun, then verb if unchanged; a verb lemma that is
@@ -32,7 +33,7 @@ The three run side by side in ``--repeats`` rounds (default one, as a round at 1
 documents takes minutes: baseline, memoised baseline, then toolkit; a full garbage
 collection before each); the times are the best of the rounds, as ``timeit`` advises (the
 machine is shared, and slower rounds measure its other load), and the median of the rounds'
-ratios is printed too.  It also prints CPU seconds of the benchmark's process, the token
+ratios is printed too.  It also prints CPU seconds (the benchmark's process and its workers), the token
 stage alone (``tokenize_documents``: documents -> token lists, the baseline's exact output)
 and the time when the result is written to a new cache entry, as ``topics run`` does (one
 run each).  "identical" compares the token lists of all three sides and of the token
@@ -46,6 +47,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import resource
 import statistics
 import tempfile
 import time
@@ -134,14 +136,21 @@ SAME_STEPS = dict(debris=False, normalize=False, drop_numbers=False, drop_punctu
                   keep_n=None, segment=False)
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished child processes (pool workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def timed(fn, *args, **kwargs):
-    """(result, wall seconds, CPU seconds of this process), after a full garbage collection so
-    that each call starts from the same state (an earlier call's leftovers would otherwise
-    trigger a collection of the whole heap, WordNet included, ~0.2 s, inside a later one)."""
+    """(result, wall seconds, CPU seconds of this process and its workers), after a full
+    garbage collection so that each call starts from the same state (an earlier call's
+    leftovers would otherwise trigger a collection of the whole heap, WordNet included,
+    ~0.2 s, inside a later one)."""
     gc.collect()
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), cpu_seconds()
     result = fn(*args, **kwargs)
-    return result, time.perf_counter() - wall, time.process_time() - cpu
+    return result, time.perf_counter() - wall, cpu_seconds() - cpu
 
 
 def side_by_side(documents: list[Document], lemmatizer, stopwords: frozenset[str],
@@ -155,11 +164,11 @@ def side_by_side(documents: list[Document], lemmatizer, stopwords: frozenset[str
     for _ in range(repeats):
         expected, baseline_s, baseline_cpu = timed(
             baseline, documents, DEFAULT_TOKEN_PATTERN, stopwords, lemmatizer)
-        memo, memo_s, _ = timed(baseline_memo, documents, DEFAULT_TOKEN_PATTERN, stopwords,
-                                lemmatizer)
+        memo, memo_s, memo_cpu = timed(baseline_memo, documents, DEFAULT_TOKEN_PATTERN,
+                                       stopwords, lemmatizer)
         corpus, toolkit_s, toolkit_cpu = timed(prepare_corpus, documents, cache_dir=None,
                                                **SAME_STEPS)
-        rounds.append((baseline_s, baseline_cpu, toolkit_s, toolkit_cpu, memo_s))
+        rounds.append((baseline_s, baseline_cpu, toolkit_s, toolkit_cpu, memo_s, memo_cpu))
     return expected, memo, corpus, rounds
 
 
@@ -172,17 +181,19 @@ def main() -> None:
 
     from topics.preprocess import prepare_corpus, resolve_options, resolve_stopwords
     from topics.preprocess import tokenize_documents
+    from topics.preprocess.parallel import processes_for
     from topics.resources import load_lemmatizer
 
     documents = read_corpus(args.corpus, args.docs)
     stopwords, source = resolve_stopwords("english")
     lemmatizer, load_s, _ = timed(load_lemmatizer)
+    processes = processes_for(sum(len(d.text) for d in documents))
     print(f"{len(documents)} documents; stopwords: {source}; WordNet loaded in {load_s:.2f} s "
           f"(before the timings); {args.repeats} rounds of baseline, memoised baseline, toolkit")
 
     expected, memo, corpus, rounds = side_by_side(documents, lemmatizer, stopwords,
                                                   args.repeats)
-    memo_s = min(r[4] for r in rounds)
+    memo_s, memo_cpu = min(r[4] for r in rounds), min(r[5] for r in rounds)
     # the best of the rounds, as timeit advises: slower rounds measure the machine's other load
     baseline_s, baseline_cpu, toolkit_s, toolkit_cpu = (min(r[i] for r in rounds)
                                                         for i in range(4))
@@ -192,8 +203,8 @@ def main() -> None:
           + ", ".join(f"({r[0]:.2f}, {r[2]:.2f})" for r in rounds))
     print(f"baseline, plain NLTK loop, one process:  {baseline_s:5.2f} s wall "
           f"{baseline_cpu:5.2f} s CPU")
-    print(f"toolkit, prepare_corpus, one process:    {toolkit_s:5.2f} s wall "
-          f"{toolkit_cpu:5.2f} s CPU (tokens, Dictionary, stats)")
+    print(f"toolkit, prepare_corpus, {processes} process(es): {toolkit_s:5.2f} s wall "
+          f"{toolkit_cpu:5.2f} s CPU (tokens, Dictionary, stats; workers' CPU included)")
     stage, tokens_s, _ = timed(tokenize_documents, documents, resolve_options(**SAME_STEPS))
     print(f"toolkit, tokens only (one run):          {tokens_s:5.2f} s wall")
     with tempfile.TemporaryDirectory() as cache:
@@ -205,19 +216,24 @@ def main() -> None:
     identical = ([i for i, _ in kept] == corpus.doc_ids and [t for _, t in kept] == corpus.texts
                  and stage[2] == expected and memo == expected)
     tokens = sum(len(t) for t in corpus.texts)
-    print(f"memoised baseline (lru_cache per word), one process: {memo_s:5.2f} s wall; "
-          f"ratio to it: {memo_s / toolkit_s:.2f}x")
+    print(f"memoised baseline (lru_cache per word), one process: {memo_s:5.2f} s wall "
+          f"{memo_cpu:5.2f} s CPU; ratio to it: {memo_s / toolkit_s:.2f}x, CPU "
+          f"{memo_cpu / toolkit_cpu:.2f}x")
     print(f"ratio (best of the rounds): {ratio:.1f}x; median of the rounds' ratios: "
           f"{median_ratio:.1f}x; CPU: {baseline_cpu / toolkit_cpu:.1f}x; "
           f"tokens only: {baseline_s / tokens_s:.1f}x; with the cache entry: "
-          f"{baseline_s / cached_s:.1f}x; {tokens} tokens; identical: {identical}")
+          f"{baseline_s / cached_s:.1f}x; {tokens} tokens, "
+          f"{corpus.stats['vocabulary_before_filters']} words; identical: {identical}")
     print(json.dumps({"baseline_s": round(baseline_s, 3), "baseline_memo_s": round(memo_s, 3),
                       "toolkit_s": round(toolkit_s, 3), "ratio": round(ratio, 2),
                       "ratio_memo": round(memo_s / toolkit_s, 2), "identical": identical,
                       "median_ratio": round(median_ratio, 2),
                       "cpu_ratio": round(baseline_cpu / toolkit_cpu, 2),
+                      "cpu_ratio_memo": round(memo_cpu / toolkit_cpu, 2),
                       "tokens_only_s": round(tokens_s, 3), "cache_write_s": round(cached_s, 3),
-                      "documents": len(documents), "tokens": tokens}))
+                      "documents": len(documents), "tokens": tokens,
+                      "words": corpus.stats["vocabulary_before_filters"],
+                      "processes": processes}))
 
 
 if __name__ == "__main__":

@@ -15,19 +15,35 @@
    its folder.
 
 Each setup is an engine with parameters (``SETUPS``; ``{}`` means the toolkit's defaults,
-``topics.engines.ENGINE_PARAMS``).  Every engine has a toolkit-default setup except ``dmr``
-and ``dtm``: they need a covariate or dates, which neither corpus has (besides the class
-itself, which would make class recovery circular).
+``topics.engines.ENGINE_PARAMS``).  Every engine gets a toolkit-default setup
+(``<engine>-toolkit``) except ``dmr`` and ``dtm``: they need a covariate or dates, which
+neither corpus has (besides the class itself, which would make class recovery circular).
+``gensim-paper`` is gensim with OCTIS's LDA settings; ``nmf-random`` is ``nmf`` from a
+random start (its seeds give different models; the default ``nndsvda`` start gives nearly
+the same topics for every seed).  Two setups are cheaper than a plain loop, and say so:
+
+* ``hdp``: the cap (``num_topics``) is applied after training, so one model per seed is
+  trained and reused for every larger K whose cap keeps all the topics it found;
+* ``ctm``: tomotopy's ``CTModel`` samples each document's logistic-normal topic weights
+  every sweep (``num_beta_samples`` 10 per sweep, measured ~0.1 s per sweep at K=10 and
+  ~1.2 s at K=50 on one thread), so its 1,000 default sweeps over K 10-50 x 3 seeds would
+  take about 2.5 hours of CPU: it runs the toolkit's defaults on K=10, seed 0 only
+  (and seed 0 on BBC), and the table's models column says so.
 
     .venv/bin/python bench/quality.py [--ks 10,20] [--seeds 0] [--setups a,b]
-        [--bbc-setups a,b] [--skip-octis] [--skip-bbc] [--cache-dir DIR] [--out CSV]
+        [--bbc-setups a,b] [--skip-octis] [--skip-bbc] [--from-runs RUNS.csv ...]
+        [--readme README.md] [--cache-dir DIR] [--out CSV]
 
-It prints both row sets, writes the table to ``bench/results/quality.csv`` (each run's row to
-``quality_runs.csv``), says whether the floor (paper definitions: NPMI >= 0.14 and
-diversity@10 >= 0.80 with some engine) and the goal (NPMI >= 0.171, diversity@10 >= 0.82)
-are met, and prints, last, one JSON object for the toolkit-default setup with the best NPMI
-under the paper's definitions: ``{"engine", "setup", "paper_npmi", "paper_td10",
-"nmi_bbc_k5", "npmi", "diversity"}`` (``{}`` when no toolkit-default setup ran on OCTIS).
+It prints both row sets, writes the table to ``bench/results/quality.csv`` and each run's row
+to ``quality_runs.csv`` (after every model, so a stopped run keeps what it did), says whether
+the floor (paper definitions: NPMI >= 0.14 and diversity@10 >= 0.80 with some engine) and the
+goal (NPMI >= 0.171, diversity@10 >= 0.82, the best published row) are met, and prints, last,
+one JSON object for the best engine under the paper's definitions (see :func:`best`):
+``{"engine", "setup", "paper_npmi", "paper_td10", "nmi_bbc_k5", "npmi", "diversity"}``
+(``{}`` when nothing ran on OCTIS).  ``--from-runs`` adds the rows of earlier runs (e.g.
+setups run in separate processes) to the summary; with ``--skip-octis --skip-bbc`` it only
+summarises.  ``--readme`` rewrites the README's quality table (between its markers,
+``bench/quality_table.py``) from the CSV just written.
 """
 
 from __future__ import annotations
@@ -49,12 +65,12 @@ from gensim.corpora import Dictionary
 from topics import engines
 from topics.topwords import top_words
 
+import quality_table
+from quality_table import FLOOR, GOAL, PAPER
+
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1] / "shared" / "corpora"
 RESULTS = HERE / "results"
-PAPER = {"LDA (paper)": (0.014, 0.577), "BERTopic (paper)": (0.167, 0.794),
-         "Top2Vec-Doc2Vec (paper)": (0.171, None)}
-FLOOR, GOAL = (0.14, 0.80), (0.171, 0.82)  # paper definitions: NPMI@10, diversity@10
 NPMI_TOPN, PAPER_TD_TOPN, DIVERSITY_TOPN = 10, 10, 25
 RELEVANCE_LAMBDA = 0.6
 BBC_PREPROCESS: dict[str, Any] = {}  # the toolkit's preprocessing defaults
@@ -62,34 +78,38 @@ BBC_PREPROCESS: dict[str, Any] = {}  # the toolkit's preprocessing defaults
 
 @dataclass(frozen=True)
 class Setup:
-    """An engine and its parameters (``{}``: toolkit defaults)."""
+    """An engine and its parameters (``{}``: toolkit defaults); ``ks``/``seeds`` restrict a
+    setup too slow for the whole grid to a subset (stated in the table's models column)."""
 
     engine: str
     params: dict[str, Any] = field(default_factory=dict)
-    toolkit: bool = False  # the toolkit's defaults: candidates for the final JSON line
+    toolkit: bool = False  # the toolkit's defaults
+    ks: tuple[int, ...] | None = None
+    seeds: tuple[int, ...] | None = None
 
 
 PAPER_GENSIM = {"alpha": "symmetric", "eta": "symmetric", "passes": 1, "iterations": 50,
                 "chunksize": 2000}
+#: The toolkit's defaults of every engine that needs no document field: a row each.
+TOOLKIT = tuple(f"{e}-toolkit" for e in engines.ENGINES if e not in engines.FIELD_ENGINES)
 SETUPS: dict[str, Setup] = {
     "gensim-paper": Setup("gensim", PAPER_GENSIM),
-    "gensim-toolkit": Setup("gensim", toolkit=True),
-    "tomotopy-toolkit": Setup("tomotopy", toolkit=True),
-    "nmf-toolkit": Setup("nmf", toolkit=True),
-    "hdp-toolkit": Setup("hdp", toolkit=True),
-    "ctm-toolkit": Setup("ctm", toolkit=True),
-    "pt-toolkit": Setup("pt", toolkit=True),
+    **{name: Setup(name[:-len("-toolkit")], toolkit=True) for name in TOOLKIT},
+    # CTModel's logistic-normal sampling costs ~0.1 s per sweep at K=10 and ~1.2 s at K=50
+    # (one thread): its 1,000 default sweeps over K 10-50 x 3 seeds would take ~2.5 h of CPU
+    "ctm-toolkit": Setup("ctm", toolkit=True, ks=(10,), seeds=(0,)),
     # explored while choosing the defaults (not run unless named)
     "gensim-chunk2000": Setup("gensim", {"chunksize": 2000}),
     "gensim-long": Setup("gensim", {"passes": 20, "iterations": 400, "chunksize": 2000}),
     "tomotopy-eta0.05": Setup("tomotopy", {"eta": 0.05}),
     "tomotopy-2000it": Setup("tomotopy", {"iterations": 2000}),
     "tomotopy-symmetric": Setup("tomotopy", {"alpha": "symmetric"}),
+    "nmf-random": Setup("nmf", {"init": "random"}),
+    "nmf-nndsvd": Setup("nmf", {"init": "nndsvd"}),
+    "nmf-nndsvdar": Setup("nmf", {"init": "nndsvdar"}),
 }
-TOOLKIT = ("gensim-toolkit", "tomotopy-toolkit", "nmf-toolkit", "hdp-toolkit", "ctm-toolkit",
-           "pt-toolkit")
-DEFAULT_SETUPS = ("gensim-paper", *TOOLKIT)
-DEFAULT_BBC_SETUPS = TOOLKIT
+DEFAULT_SETUPS = ("gensim-paper", *TOOLKIT, "nmf-random")
+DEFAULT_BBC_SETUPS = (*TOOLKIT, "nmf-random")
 
 
 # ------------------------------------------------------------------ clustering scores
@@ -163,24 +183,36 @@ def train(setup: Setup, dictionary, bow, doc_ids, k: int, seed: int):
 
 
 def run_octis(names: Sequence[str], ks: Sequence[int], seeds: Sequence[int],
-              path: Path) -> list[dict]:
+              path: Path, done: Callable[[dict], None]) -> None:
     frame = pd.read_csv(path, sep="\t", header=None, names=["tokens", "split", "label"],
                         quoting=3, keep_default_na=False)
     texts = [str(t).split() for t in frame["tokens"]]
     dictionary = Dictionary(texts)
     bow = [dictionary.doc2bow(t) for t in texts]
     score = npmi_scorer(texts)
-    rows = []
     for name in names:
         setup = SETUPS[name]
-        for k in ks:
-            for seed in seeds:
-                output, seconds = train(setup, dictionary, bow, list(range(len(bow))), k, seed)
-                rows.append({"task": "octis-bbc", "setup": name, "engine": setup.engine,
-                             "K": k, "seed": seed, "K_model": output.num_topics,
-                             **row_sets(output, score), "train_s": seconds})
-                print(_line(rows[-1]), flush=True)
-    return rows
+        for seed in _subset(seeds, setup.seeds):
+            found = None  # hdp: (output, seconds) of the model trained for this seed
+            for k in sorted(_subset(ks, setup.ks)):
+                if found is not None and int(found[0].extras["k_found"]) <= k:
+                    output, seconds = found  # the cap keeps every topic: the same model
+                else:
+                    output, seconds = train(setup, dictionary, bow, list(range(len(bow))),
+                                            k, seed)
+                    found = (output, seconds) if setup.engine == "hdp" else None
+                done({"task": "octis-bbc", "setup": name, "engine": setup.engine,
+                      "params": _params(setup), "K": k, "seed": seed,
+                      "K_model": output.num_topics, **row_sets(output, score),
+                      "train_s": seconds})
+
+
+def _subset(values: Sequence[int], allowed: tuple[int, ...] | None) -> list[int]:
+    return [v for v in values if allowed is None or v in allowed]
+
+
+def _params(setup: Setup) -> str:
+    return json.dumps(setup.params, sort_keys=True) if setup.params else ""
 
 
 def row_sets(output, score: Callable) -> dict[str, float]:
@@ -205,20 +237,17 @@ def load_bbc(folder: Path, cache_dir: Path | None):
 
 
 def run_bbc(names: Sequence[str], seeds: Sequence[int], folder: Path,
-            cache_dir: Path | None) -> list[dict]:
+            cache_dir: Path | None, done: Callable[[dict], None]) -> None:
     corpus, labels = load_bbc(folder, cache_dir)
     bow = list(corpus.bow)
-    rows = []
     for name in names:
         setup = SETUPS[name]
-        for seed in seeds:
+        for seed in _subset(seeds, setup.seeds):
             output, seconds = train(setup, corpus.dictionary, bow, corpus.doc_ids, 5, seed)
             main = np.argmax(output.doc_topic, axis=1)
-            rows.append({"task": "bbc", "setup": name, "engine": setup.engine, "K": 5,
-                         "seed": seed, "nmi": nmi(labels, main),
-                         "purity": purity(labels, main), "train_s": seconds})
-            print(_line(rows[-1]), flush=True)
-    return rows
+            done({"task": "bbc", "setup": name, "engine": setup.engine,
+                  "params": _params(setup), "K": 5, "seed": seed, "nmi": nmi(labels, main),
+                  "purity": purity(labels, main), "train_s": seconds})
 
 
 def _line(row: dict) -> str:
@@ -227,32 +256,50 @@ def _line(row: dict) -> str:
 
 
 # ------------------------------------------------------------------ summary
+def _joined(values: pd.Series) -> str:
+    return ",".join(str(v) for v in sorted(set(int(x) for x in values)))
+
+
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per setup and top-word method: OCTIS means, BBC means, mean seconds."""
+    """One row per setup: OCTIS means (both row sets), BBC means, models run, seconds;
+    sorted by the paper-definition NPMI, best first."""
+    params = runs["params"] if "params" in runs else pd.Series("", index=runs.index)
+    runs = runs.assign(params=params.astype(object).where(params.notna(), ""))
     octis = runs[runs.task == "octis-bbc"]
     bbc = runs[runs.task == "bbc"]
+    keys = ["setup", "engine", "params"]
     table = pd.DataFrame()
     if not octis.empty:
-        table = (octis.groupby(["setup", "engine"], sort=False)
+        table = (octis.groupby(keys, sort=False)
                  .agg(paper_npmi=("paper_npmi", "mean"), paper_td10=("paper_td10", "mean"),
                       npmi=("npmi", "mean"), diversity=("diversity", "mean"),
-                      octis_train_s=("train_s", "mean"), octis_runs=("npmi", "size"))
+                      K_model=("K_model", "mean"), octis_train_s=("train_s", "mean"),
+                      octis_runs=("npmi", "size"), octis_ks=("K", _joined),
+                      octis_seeds=("seed", _joined))
                  .reset_index())
     if not bbc.empty:
-        scores = (bbc.groupby(["setup", "engine"], sort=False)
+        scores = (bbc.groupby(keys, sort=False)
                   .agg(nmi_bbc_k5=("nmi", "mean"), purity_bbc_k5=("purity", "mean"),
-                       bbc_train_s=("train_s", "mean")).reset_index())
-        table = scores if table.empty else table.merge(scores, on=["setup", "engine"],
-                                                       how="outer", sort=False)
+                       bbc_train_s=("train_s", "mean"), bbc_runs=("nmi", "size"))
+                  .reset_index())
+        table = scores if table.empty else table.merge(scores, on=keys, how="outer",
+                                                       sort=False)
+    if "paper_npmi" in table.columns:
+        table = table.sort_values("paper_npmi", ascending=False, na_position="last",
+                                  kind="stable").reset_index(drop=True)
     return table
 
 
 def best(table: pd.DataFrame) -> dict:
-    """The toolkit-default setup with the highest mean NPMI under the paper's definitions."""
-    toolkit = table[table.setup.map(lambda s: SETUPS[s].toolkit)]
-    if "paper_npmi" not in toolkit or toolkit.paper_npmi.isna().all():
+    """The best engine under the paper's definitions: among the setups that ran the most
+    OCTIS models (the whole K x seed grid, not a subset), the highest mean NPMI of those
+    whose diversity@10 reaches the floor's 0.80 (of all of them when none does)."""
+    if "paper_npmi" not in table.columns or table.paper_npmi.isna().all():
         return {}
-    row = toolkit.loc[toolkit.paper_npmi.idxmax()]
+    full = table[table.octis_runs == table.octis_runs.max()]
+    diverse = full[full.paper_td10 >= FLOOR[1]]
+    pool = diverse if len(diverse) else full
+    row = pool.loc[pool.paper_npmi.idxmax()]
     out = {"engine": row.engine, "setup": row.setup}
     for key in ("paper_npmi", "paper_td10", "nmi_bbc_k5", "npmi", "diversity"):
         value = row.get(key, float("nan"))
@@ -260,19 +307,22 @@ def best(table: pd.DataFrame) -> dict:
     return out
 
 
-def report(table: pd.DataFrame, runs: pd.DataFrame, out: Path) -> dict:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for frame, path in ((table, out), (runs, out.with_name(out.stem + "_runs.csv"))):
-        tmp = path.with_name(path.name + ".tmp")
-        frame.to_csv(tmp, index=False)
-        os.replace(tmp, path)
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def report(table: pd.DataFrame) -> dict:
+    """Print both row sets, the published rows, floor and goal; return the best row."""
     sets = (("Paper definitions (top words by probability, NPMI@10, diversity@10)",
              ["paper_npmi", "paper_td10"]),
             ("Toolkit display ranking (relevance 0.6, NPMI@10, diversity@25)",
              ["npmi", "diversity"]))
     for title, columns in sets:
-        shown = [c for c in ("setup", "engine", *columns, "nmi_bbc_k5", "purity_bbc_k5")
-                 if c in table.columns]
+        shown = [c for c in ("setup", "engine", *columns, "octis_runs", "K_model",
+                             "nmi_bbc_k5", "purity_bbc_k5") if c in table.columns]
         print(f"\n{title}")
         with pd.option_context("display.width", 200, "display.max_columns", 20):
             print(table[shown].round(4).to_string(index=False))
@@ -280,11 +330,10 @@ def report(table: pd.DataFrame, runs: pd.DataFrame, out: Path) -> dict:
         print(f"{name:<24} npmi={npmi_value:.3f}" + (f"  diversity={div:.3f}" if div else ""))
     print("dmr, dtm: not run (they need a covariate or dates; these corpora have neither "
           "besides the class)")
-    if "paper_npmi" in table.columns:
-        for label, (n, d) in (("floor", FLOOR), ("goal (best published row)", GOAL)):
-            met = table[(table.paper_npmi >= n) & (table.paper_td10 >= d)]
-            print(f"{label}: paper NPMI >= {n} and diversity@10 >= {d}: "
-                  + (f"met by {', '.join(met.setup)}" if len(met) else "NOT met by any engine"))
+    for label, limits in (("floor", FLOOR), ("goal (best published row)", GOAL)):
+        met = quality_table.met(table, limits)
+        print(f"{label}: paper NPMI >= {limits[0]} and diversity@10 >= {limits[1]}: "
+              + (f"met by {', '.join(met)}" if met else "NOT met by any engine"))
     return best(table)
 
 
@@ -300,22 +349,39 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bbc-setups", default=",".join(DEFAULT_BBC_SETUPS))
     parser.add_argument("--skip-octis", action="store_true")
     parser.add_argument("--skip-bbc", action="store_true")
+    parser.add_argument("--from-runs", type=Path, nargs="+", default=[],
+                        help="per-run CSVs of earlier runs, summarised with any new runs")
+    parser.add_argument("--readme", type=Path, default=None,
+                        help="rewrite the quality table between this README's markers")
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=RESULTS / "quality.csv")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     for name in args.setups.split(",") + args.bbc_setups.split(","):
-        if name not in SETUPS:
+        if name and name not in SETUPS:
             parser.error(f"unknown setup {name!r}; known: {', '.join(SETUPS)}")
-    rows = []
+    frames = [pd.read_csv(path) for path in args.from_runs]
+    runs_csv = args.out.with_name(args.out.stem + "_runs.csv")
+    rows: list[dict] = []
+
+    def done(row: dict) -> None:  # each run's row is on disk at once: a stopped run keeps it
+        rows.append(row)
+        print(_line(row), flush=True)
+        _write(pd.concat([*frames, pd.DataFrame(rows)], ignore_index=True), runs_csv)
+
     if not args.skip_octis:
-        rows += run_octis(args.setups.split(","), args.ks, args.seeds,
-                          SHARED / "octis-bbc" / "corpus.tsv")
+        run_octis([n for n in args.setups.split(",") if n], args.ks, args.seeds,
+                  SHARED / "octis-bbc" / "corpus.tsv", done)
     if not args.skip_bbc:
-        rows += run_bbc(args.bbc_setups.split(","), args.seeds, SHARED / "bbc",
-                        args.cache_dir)
-    runs = pd.DataFrame(rows)
-    print(json.dumps(report(summarise(runs), runs, args.out)))
+        run_bbc([n for n in args.bbc_setups.split(",") if n], args.seeds, SHARED / "bbc",
+                args.cache_dir, done)
+    runs = pd.concat([*frames, pd.DataFrame(rows)], ignore_index=True)
+    table = summarise(runs)
+    _write(table, args.out)
+    _write(runs, runs_csv)
+    if args.readme is not None:
+        quality_table.rewrite(args.readme, pd.read_csv(args.out))  # exactly the CSV
+    print(json.dumps(report(table)))
 
 
 if __name__ == "__main__":

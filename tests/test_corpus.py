@@ -8,8 +8,8 @@ import random
 import pytest
 from gensim.corpora import Dictionary, MmCorpus
 
-from topics.corpus import (TextsFile, TokenLines, build_corpus, corpus_hash, load_corpus,
-                           make_dictionary, save_corpus)
+from topics.corpus import (TextsFile, TokenLines, build_corpus, corpus_hash, doc2bow,
+                           load_corpus, make_dictionary, save_corpus)
 from topics.documents import Document, ReadReport
 from topics.errors import ConfigError, StoreError
 
@@ -39,6 +39,17 @@ def test_make_dictionary_equals_gensim_dictionary():
     assert (ours.num_docs, ours.num_pos, ours.num_nnz) == (
         theirs.num_docs, theirs.num_pos, theirs.num_nnz)
     assert [ours.doc2bow(t) for t in texts] == [theirs.doc2bow(t) for t in texts]
+
+
+def test_doc2bow_equals_gensims_unknown_words_skipped():
+    rng = random.Random(4)
+    vocab = [f"w{i}" for i in range(80)]
+    dictionary = Dictionary([vocab[:50]])
+    texts = [[rng.choice(vocab) for _ in range(rng.randint(0, 30))] for _ in range(40)]
+    ours = [doc2bow(dictionary.token2id, t) for t in texts]
+    assert ours == [dictionary.doc2bow(t) for t in texts]
+    assert any(len(bow) < len(set(t)) for bow, t in zip(ours, texts))  # words were skipped
+    assert all(type(n) is int for bow in ours for pair in bow for n in pair)
 
 
 @pytest.mark.parametrize("filters", [{}, {"no_below": 3, "no_above": 0.6},

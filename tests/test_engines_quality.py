@@ -17,9 +17,14 @@ def quality():
     spec = importlib.util.spec_from_file_location("bench_quality", BENCH)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
+    sys.path.insert(0, str(BENCH.parent))  # the script imports its sibling quality_table
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.path.remove(str(BENCH.parent))
+        sys.modules.pop("quality_table", None)
+        del sys.modules[spec.name]
 
 
 def test_nmi_is_one_for_the_same_partition_under_other_names(quality):
@@ -51,3 +56,25 @@ def test_nmi_limit_cases_follow_scikit_learn(quality):
 def test_topic_diversity(quality):
     assert quality.topic_diversity([["a", "b"], ["c", "d"]], topn=2) == 1.0
     assert quality.topic_diversity([["a", "b", "x"], ["a", "b", "y"]], topn=2) == 0.5
+
+
+def _run(setup, k, seed, npmi, td10, engine="nmf"):
+    return {"task": "octis-bbc", "setup": setup, "engine": engine, "params": "", "K": k,
+            "seed": seed, "K_model": k, "paper_npmi": npmi, "paper_td10": td10,
+            "npmi": npmi, "diversity": td10, "train_s": 1.0}
+
+
+def test_best_skips_subsets_and_undiverse_setups(quality):
+    import pandas as pd
+
+    runs = pd.DataFrame([
+        _run("a", 10, 0, 0.15, 0.90), _run("a", 20, 0, 0.17, 0.84),   # mean .16 / .87
+        _run("b", 10, 0, 0.30, 0.50), _run("b", 20, 0, 0.30, 0.50),   # not diverse
+        _run("c", 10, 0, 0.40, 0.99, engine="ctm"),                    # a subset (1 model)
+    ])
+    table = quality.summarise(runs)
+    assert list(table.setup) == ["c", "b", "a"]  # by paper NPMI
+    assert table.set_index("setup").loc["a", "octis_ks"] == "10,20"
+    best = quality.best(table)
+    assert (best["setup"], best["paper_npmi"], best["paper_td10"]) == ("a", 0.16, 0.87)
+    assert best["nmi_bbc_k5"] is None

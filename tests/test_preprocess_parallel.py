@@ -33,10 +33,11 @@ def _texts(n: int, seed: int = 0) -> list[str]:
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    """Many chunks and waves of a small corpus, and no size threshold for workers."""
+    """Many chunks of a small corpus, and no size threshold for workers."""
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(parallel, "CHUNK_CHARS", 700)
-    monkeypatch.setattr(parallel, "WAVE_CHUNKS", 3)
+    monkeypatch.setattr(parallel, "AHEAD", 1)
+    monkeypatch.setattr(parallel, "LEMMA_BATCH", 5)
 
 
 def _options(lemmatize: bool, **extra):

@@ -62,17 +62,23 @@ def _grams(ids: np.ndarray, doc: np.ndarray, n: int) -> tuple[np.ndarray, np.nda
     return np.stack([c[starts] for c in cols], axis=1), count, df
 
 
-def _candidates(texts: list[list[str]], vocab: set[str], *, min_df: int,
-                max_candidates: int) -> list[tuple[str, ...]]:
-    """Phrases of the vocabulary and frequent, cohesive word pairs and triples (counted with
-    NumPy over word ids; the scores are computed in Python, as exact as before)."""
-    words = sorted(vocab)
-    index = {w: i for i, w in enumerate(words)}
-    per_doc = [[index[t] for t in tokens if t in index] for tokens in texts]
+def _token_ids(texts: Iterable[Sequence[str]],
+               index: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Every token of every document as its word id (-1: not a vocabulary word), the
+    document of each token, and the number of documents."""
+    per_doc = [[index.get(t, -1) for t in tokens] for tokens in texts]
     lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
     ids = np.fromiter(itertools.chain.from_iterable(per_doc), dtype=np.int64,
                       count=int(lengths.sum()))
-    doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), lengths)
+    return ids, np.repeat(np.arange(len(per_doc), dtype=np.int64), lengths), len(per_doc)
+
+
+def _candidates(all_ids: np.ndarray, all_doc: np.ndarray, words: list[str], *, min_df: int,
+                max_candidates: int) -> list[tuple[str, ...]]:
+    """Phrases of the vocabulary and frequent, cohesive word pairs and triples (counted with
+    NumPy over word ids, the other tokens left out; the scores are computed in Python)."""
+    known = all_ids >= 0
+    ids, doc = all_ids[known], all_doc[known]
     unigrams = np.bincount(ids, minlength=len(words)).tolist()
     total = max(1, len(ids))
     pairs, pair_count, pair_df = _grams(ids, doc, 2)
@@ -95,45 +101,59 @@ def _candidates(texts: list[list[str]], vocab: set[str], *, min_df: int,
     return phrases + [gram for _, gram in scored[:max_candidates]]
 
 
-def _doc_matrix(texts: list[list[str]], items: list[tuple[str, ...]]) -> sparse.csc_matrix:
-    """Documents x items, 1 where the document holds the item (a word or an n-gram: its
-    words next to each other), found with NumPy over word ids, one n-gram length at a
-    time."""
-    words = sorted({w for item in items for w in item})
-    index = {w: i for i, w in enumerate(words)}
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    ids = np.fromiter((index.get(t, -1) for tokens in texts for t in tokens), dtype=np.int64,
-                      count=int(lengths.sum()))
-    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    rows, cols = [], []
-    for n in sorted({len(item) for item in items}):
-        numbers = np.array([i for i, item in enumerate(items) if len(item) == n])
-        wanted = np.array([[index[w] for w in items[i]] for i in numbers]).reshape(-1, n)
-        ends = np.arange(n - 1, len(ids))
-        grams = np.stack([ids[ends - n + 1 + j] for j in range(n)], axis=1)
-        inside = (doc[ends - n + 1] == doc[ends]) & (grams >= 0).all(axis=1)
-        keys = _gram_keys(np.vstack([wanted, grams[inside]]), len(words))
-        item_keys, gram_keys = keys[:len(wanted)], keys[len(wanted):]
-        order = np.argsort(item_keys)
-        at = np.minimum(np.searchsorted(item_keys[order], gram_keys), len(order) - 1)
-        hit = item_keys[order][at] == gram_keys
-        rows.append(doc[ends][inside][hit])
-        cols.append(numbers[order][at][hit])
-    if not rows:
-        return sparse.csc_matrix((len(texts), len(items)))
-    pairs = np.unique(np.concatenate(rows) * len(items) + np.concatenate(cols))
-    row, col = np.divmod(pairs, len(items))
-    return sparse.csc_matrix((np.ones(len(pairs)), (row, col)), shape=(len(texts), len(items)))
+def _held_pairs(ids: np.ndarray, doc: np.ndarray, grams: np.ndarray,
+                columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(document, column) of every occurrence of an n-gram of ``grams`` (rows of word ids,
+    all of length n) as consecutive tokens of one document; ``columns`` are their columns."""
+    n = grams.shape[1]
+    used, compact = np.unique(grams, return_inverse=True)  # small ids: keys fit in int64
+    compact = compact.reshape(grams.shape)
+    width = len(used) + 1
+    token = np.full(len(ids), -1, dtype=np.int64)
+    known = ids >= 0
+    where = np.searchsorted(used, ids[known])
+    hit = where < len(used)
+    hit[hit] = used[where[hit]] == ids[known][hit]
+    token[np.flatnonzero(known)[hit]] = where[hit]
+    starts = len(ids) - n + 1
+    if starts <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ok = doc[:starts] == doc[n - 1:]
+    key = np.zeros(starts, dtype=np.int64)
+    for j in range(n):
+        part = token[j:j + starts]
+        ok &= part >= 0
+        key = key * width + part
+    item_key = np.zeros(len(grams), dtype=np.int64)
+    for j in range(n):
+        item_key = item_key * width + compact[:, j]
+    order = np.argsort(item_key, kind="stable")
+    item_key = item_key[order]
+    found = np.minimum(np.searchsorted(item_key, key), len(item_key) - 1)
+    ok &= item_key[found] == key
+    return doc[:starts][ok], columns[order][found[ok]]
 
 
-def _gram_keys(grams: np.ndarray, num_words: int) -> np.ndarray:
-    """One integer per row of word ids, equal for equal rows (no overflow: each column is
-    folded in through the codes of the distinct prefixes)."""
-    key = grams[:, 0].copy()
-    for j in range(1, grams.shape[1]):
-        _, key = np.unique(key, return_inverse=True)
-        key = key.reshape(-1).astype(np.int64) * num_words + grams[:, j]
-    return key
+def _doc_matrix(ids: np.ndarray, doc: np.ndarray, n_docs: int, index: dict[str, int],
+                items: list[tuple[str, ...]]) -> sparse.csc_matrix:
+    """Documents x items, 1 where the document holds the item (a word or an n-gram) as
+    consecutive tokens; ``ids``/``doc``: every token's word id and document."""
+    rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    by_length: dict[int, list[int]] = {}
+    for c, item in enumerate(items):
+        if all(word in index for word in item):  # other items are in no document
+            by_length.setdefault(len(item), []).append(c)
+    for n, columns in sorted(by_length.items()):
+        grams = np.array([[index[w] for w in items[c]] for c in columns], dtype=np.int64)
+        held_docs, held_cols = _held_pairs(ids, doc, grams.reshape(len(columns), n),
+                                           np.asarray(columns, dtype=np.int64))
+        rows.append(held_docs)
+        cols.append(held_cols)
+    width = max(1, len(items))
+    pairs = np.sort(np.concatenate(rows) * width + np.concatenate(cols))
+    pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs
+    return sparse.csc_matrix((np.ones(len(pairs)), (pairs // width, pairs % width)),
+                             shape=(n_docs, len(items)))
 
 
 @dataclass(frozen=True)
@@ -152,13 +172,16 @@ def label_candidates(texts: Iterable[Sequence[str]], vocab: Sequence[str], *,
     """Candidates for :func:`topic_labels`, built once per corpus (the slow part: one pass
     over the token lists).  ``min_df`` None: 0.2% of the documents, at least 3 (2 below 200
     documents)."""
-    texts = [list(t) for t in texts]
+    words = sorted(set(vocab))
+    index = {w: i for i, w in enumerate(words)}
+    ids, doc, n_docs = _token_ids(texts, index)
     if min_df is None:
-        min_df = 2 if len(texts) < 200 else max(3, len(texts) // 500)
-    grams = _candidates(texts, set(vocab), min_df=min_df, max_candidates=max_candidates)
+        min_df = 2 if n_docs < 200 else max(3, n_docs // 500)
+    grams = _candidates(ids, doc, words, min_df=min_df, max_candidates=max_candidates)
     items = list(dict.fromkeys(grams + [(w,) for w in vocab]))
     is_word = np.array([len(item) == 1 and "_" not in item[0] for item in items])
-    return LabelCandidates(items=tuple(items), held=_doc_matrix(texts, items).tocsr(),
+    return LabelCandidates(items=tuple(items),
+                           held=_doc_matrix(ids, doc, n_docs, index, items).tocsr(),
                            is_word=is_word)
 
 

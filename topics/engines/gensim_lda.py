@@ -1,9 +1,12 @@
 """The gensim engine: online variational Bayes LDA (``LdaModel``, ``LdaMulticore``).
 
 Determinism: with ``workers=1`` (``LdaModel``) the same corpus, parameters and seed give
-identical matrices.  ``LdaMulticore`` (``workers > 1``) merges its workers' updates in the
-order they finish, so its topics are not guaranteed to repeat exactly.  Document-topic rows
-are computed after training by one deterministic inference pass seeded with the run's seed.
+identical matrices, bitwise those of a plain ``LdaModel`` loop: a corpus held in memory is
+trained with the E-step of :mod:`topics.engines.gensim_estep` (gensim's arithmetic, each
+document's ids and counts converted once instead of on every pass).  ``LdaMulticore``
+(``workers > 1``) merges its workers' updates in the order they finish, so its topics are
+not guaranteed to repeat exactly.  Document-topic rows are computed after training by one
+deterministic inference pass seeded with the run's seed.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from __future__ import annotations
 import copy
 import itertools
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sized
 
 import numpy as np
 from gensim.models import LdaModel, LdaMulticore
 
+from topics.engines import gensim_estep
 from topics.engines.base import normalise_rows
 
 MODEL_FILE = "model.gensim"
@@ -43,6 +47,14 @@ class _LeanLdaModel(LdaModel):
             self.num_updates += other.numdocs
 
 
+class _PreparedLdaModel(_LeanLdaModel):
+    """``_LeanLdaModel`` whose E-step is :func:`topics.engines.gensim_estep.inference`
+    (gensim's arithmetic on each document's ids and counts converted once)."""
+
+    def inference(self, chunk, collect_sstats=False):
+        return gensim_estep.inference(self, chunk, collect_sstats=collect_sstats)
+
+
 def train(*, dictionary, corpus: Iterable, params: dict[str, Any],
           prior: np.ndarray | None) -> tuple[LdaModel, np.ndarray]:
     """Train a gensim model; return it and its K x V topic-word matrix (rows sum to 1)."""
@@ -55,9 +67,13 @@ def train(*, dictionary, corpus: Iterable, params: dict[str, Any],
     )
     if params["workers"] > 1:
         model = LdaMulticore(workers=params["workers"], **options)
-    else:
+        return model, normalise_rows(model.get_topics())
+    docs = gensim_estep.prepared(corpus)
+    if docs is None:
         model = _LeanLdaModel(**options)
-        model.__class__ = LdaModel  # saved and loaded as gensim's own class
+    else:
+        model = _PreparedLdaModel(**{**options, "corpus": docs})
+    model.__class__ = LdaModel  # saved and loaded as gensim's own class
     return model, normalise_rows(model.get_topics())
 
 
@@ -71,13 +87,24 @@ def doc_topics(model: LdaModel, corpus: Iterable, *, seed: int,
     worker = copy.copy(model)
     worker.random_state = np.random.RandomState(seed)
     rows: list[np.ndarray] = []
-    iterator = iter(corpus)
+    # a sized corpus (a list, MmCorpus) fills one array: no second D x K copy at the end
+    out = np.empty((len(corpus), model.num_topics)) if isinstance(corpus, Sized) else None
+    done = 0
+    docs = gensim_estep.prepared(corpus)  # the training run's arrays, converted once
+    iterator = iter(corpus if docs is None else docs)
     while chunk := list(itertools.islice(iterator, chunksize)):
-        gamma, _ = worker.inference(chunk)
+        gamma, _ = (worker.inference(chunk) if docs is None else
+                    gensim_estep.inference(worker, chunk))
         gamma = np.asarray(gamma, dtype=np.float64)
         empty = np.array([len(bow) == 0 for bow in chunk])
         gamma[empty] = 0.0
-        rows.append(normalise_rows(gamma))
+        if out is None:
+            rows.append(normalise_rows(gamma))
+        else:
+            out[done:done + len(chunk)] = normalise_rows(gamma)
+        done += len(chunk)
+    if out is not None:
+        return out[:done]
     if not rows:
         return np.zeros((0, model.num_topics))
     return np.vstack(rows)

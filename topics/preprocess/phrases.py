@@ -75,7 +75,8 @@ def count_pairs(texts: Iterable[list[str]], *, delimiter: str = DELIMITER,
         elif n:
             vocab[text[0]] += 1
         if len(vocab) > max_vocab_size:  # gensim.utils.prune_vocab: drop counts < min_reduce
-            vocab = Counter({w: c for w, c in vocab.items() if c >= min_reduce})
+            for word in [w for w, c in vocab.items() if c < min_reduce]:
+                del vocab[word]  # in place: no second table of millions of entries
             min_reduce += 1
     return vocab, total_words
 

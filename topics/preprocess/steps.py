@@ -186,12 +186,12 @@ class LemmaCache:
         """The preferred lemma of every token: WordNet is asked once per new word."""
         return [self.candidates(token)[0] for token in tokens]
 
-    def missing(self, words: Iterable[str]) -> list[str]:
-        """The distinct ``words`` not cached yet, in first-seen order."""
-        return [w for w in dict.fromkeys(words) if w not in self._lemmas]
+    def has(self, word: str) -> bool:
+        """Whether the lemmas of ``word`` are cached."""
+        return word in self._lemmas
 
     def store(self, words: Iterable[str], candidates: Iterable[tuple[str, ...]]) -> None:
-        """Cache lemmas computed elsewhere (``candidates`` of each word, same ``pos``)."""
+        """Cache lemmas computed elsewhere (``candidates`` of each word, for this ``pos``)."""
         self._lemmas.update(zip(words, candidates))
 
 
@@ -253,14 +253,15 @@ class WordMap:
             return word
         return next(filter(self.keeps, self.lemmas.candidates(word)), "")
 
-    def pending_lemmas(self, tokens: Iterable[str]) -> list[str]:
-        """The words whose lemmas mapping the new ``tokens`` would compute (first-seen
-        order, distinct); none without lemmatising."""
+    def lemma_words(self, tokens: Iterable[str]) -> list[str]:
+        """The words whose lemmas mapping the raw ``tokens`` would look up in WordNet and
+        the lemma cache lacks (distinct, first seen first; none without lemmatising)."""
         if self.lemmas is None:
             return []
-        new = [t for t in dict.fromkeys(tokens) if t not in self._map]
+        new = (t for t in tokens if t not in self._map)
         words = dict.fromkeys(t.lower() for t in new) if self.options.lowercase else new
-        return self.lemmas.missing(filter(self.keeps, words))
+        has = self.lemmas.has
+        return [w for w in dict.fromkeys(words) if not has(w) and self.keeps(w)]
 
     def map_tokens(self, tokens: list[str]) -> list[str]:
         """Map a document's raw tokens, dropping the ones the steps drop."""
