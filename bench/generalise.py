@@ -119,12 +119,13 @@ def toolkit_nmi(texts: list[str], labels: list[str], *, k: int, seeds: list[int]
         exp = topics.run(config)
         frame = exp.results
         frame = frame[(frame["status"] == "done") & (frame["num_topics"] == k)]
-        if engine != "default":
-            frame = frame[frame["engine"] == engine]
-        else:
-            from topics.config import GRID_FIELDS
-            frame = frame[frame["engine"] == GRID_FIELDS["engine"].default]
-        frame = frame[frame["seed"].isin(seeds)] if "seed" in frame else frame
+        from topics.config import GRID_FIELDS
+        from topics.engines import ENGINE_PARAMS
+        name = GRID_FIELDS["engine"].default if engine == "default" else engine
+        frame = frame[(frame["engine"] == name) & frame["seed"].isin(seeds)]
+        for param, value in ENGINE_PARAMS[name].items():  # runs of earlier defaults: out
+            if value is not None and param in frame:
+                frame = frame[frame[param] == value]
         out[engine] = [float(v) for v in frame.drop_duplicates("run_id")["nmi"]]
     return out
 

@@ -9,18 +9,35 @@ Definitions.
   (no English stopword, no WordNet lemma).  The small corpus is the first documents of the
   large one; both are one JSONL file in a temporary folder.
 - Each size runs in a fresh Python process that imports the toolkit, then (timed from here,
-  so interpreter start-up and imports are not counted) reads the file
-  (``topics.io.read_documents``), preprocesses it (``prepare_corpus`` with configs/bbc.yaml's
-  options, phrases included, and a cache folder, as ``topics run`` does) and trains one
-  gensim model (K=20, passes=1, the engine's other defaults).
-- time: those in-process wall seconds; ``time_ratio`` = time(large) / time(small).
+  so interpreter start-up and imports are not counted) reads and preprocesses the file as
+  ``topics run`` does (``topics.io.stream_documents``, read once to hash it and once to
+  tokenise it; ``prepare_corpus`` with configs/bbc.yaml's options, phrases included, and a
+  cache folder: the corpus is written to a cache entry as it is built) and trains one
+  gensim model (K=20, passes=1, the engine's other defaults) on ``training_bows`` of the
+  corpus, as ``topics run``'s workers do: bags of words in memory up to 5M tokens (the
+  100k corpus), else streamed from the cache entry's ``bow.mm`` on every pass (the 1M one).
+- Vocabulary: the dictionary filters are those of a config (``no_below`` 5, ``no_above``
+  0.5, ``keep_n`` 100,000 by default), so the model's vocabulary grows with the corpus up
+  to 100,000 words (about 60,000 at 100k documents, the cap from about 300k on); the raw
+  vocabulary, the phrase counts and the per-word caches keep growing.
+- time: those in-process wall seconds; ``time_ratio`` = time(large) / time(small).  CPU: the
+  child's user + system seconds over the same span, its finished worker processes
+  included; ``cpu_ratio`` = CPU(large) / CPU(small), the figure to read on a shared machine.
 - RSS: the child's peak resident set size (``getrusage``), reported after each phase.
 - Goals at the default sizes (100k and 1M documents): RSS < 2 GB at 1M documents and
   ``time_ratio`` <= 11 (10x the documents, a little slack for the vocabulary growth).
 
+Last run (2 December 2026, under ``nice -n 19`` outside the benchmark lock at load average
+13-15, so wall times are 2-3x the CPU times): ``{"rss_mb_100k": 817, "rss_mb_1m": 1877,
+"time_ratio": 13.44, "cpu_ratio": 10.72}``.  100k documents: 72 s CPU (38.8 s reading and
+preprocessing, 33 s training); 1M: 772 s CPU (433 s, 339 s), peak RSS 1.65 GB after
+preprocessing and 1.88 GB at the end of training.  That run predates reading the corpus as
+a stream and filling one document-topic array.  What grows faster than the corpus: the LDA
+M-step, K x V per 500-document update with V growing from 60k to the 100k cap.
+
 The last line printed is one JSON object
-``{"rss_mb_100k": ..., "rss_mb_1m": ..., "time_ratio": ...}`` (keys named after the sizes
-given: ``--sizes 10000 100000`` prints ``rss_mb_10k`` and ``rss_mb_100k``).
+``{"rss_mb_100k": ..., "rss_mb_1m": ..., "time_ratio": ..., "cpu_ratio": ...}`` (keys named
+after the sizes given: ``--sizes 10000 100000`` prints ``rss_mb_10k`` and ``rss_mb_100k``).
 
     .venv/bin/python bench/scale.py [--sizes 100000 1000000]
 """
@@ -105,7 +122,7 @@ def child(path: Path, cache: Path) -> None:
     """One size, in this fresh process: read, preprocess, train; print phase figures."""
     from topics import engines
     from topics.corpus import training_bows
-    from topics.io import read_documents
+    from topics.io import stream_documents
     from topics.preprocess import prepare_corpus
 
     start, cpu = time.perf_counter(), cpu_s()
@@ -115,11 +132,11 @@ def child(path: Path, cache: Path) -> None:
         phases[phase] = (time.perf_counter() - start, cpu_s() - cpu, peak_mb())
 
     done("imports")
-    documents, report = read_documents(path, format="jsonl")
-    done("read")
+    # as topics run reads a corpus file: streamed, read again on each pass (the first hashes
+    # it, the second tokenises it), the raw texts held only while they are tokenised
+    documents, report = stream_documents(path, format="jsonl")
     corpus = prepare_corpus(documents, report, cache_dir=cache, **PREPROCESS)
-    del documents  # as in topics run: the raw texts are not kept past preprocessing
-    done("preprocess")
+    done("read+preprocess")
     # as topics run's workers: trained on training_bows (bags of words in memory up to 5M
     # tokens, else streamed from the cache entry's bow.mm)
     engines.train(engine="gensim", dictionary=corpus.dictionary, corpus=training_bows(corpus),

@@ -20,7 +20,7 @@ def test_defaults_fill_every_section_and_paths_resolve_against_the_config(tmp_pa
     assert config.name == "x"
     assert config.corpus["path"] == str((tmp_path / "data").resolve())
     assert config.grid["num_topics"] == [5, 10]
-    assert config.grid["engine"] == ["tomotopy"]  # a scalar becomes a one-value axis
+    assert config.grid["engine"] == ["dmm"]  # a scalar becomes a one-value axis
     assert set(config.resolved()) == {"name", "themes", *SECTIONS}
 
 

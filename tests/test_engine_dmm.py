@@ -86,7 +86,7 @@ def test_a_long_document_corpus_with_repeated_words():
 @pytest.mark.parametrize("params,key,shown", [
     ({"alpha": "auto"}, "alpha", "'auto'"), ({"alpha": 0.0}, "alpha", "0.0"),
     ({"eta": -1.0}, "eta", "-1.0"), ({"iterations": 0}, "iterations", "0"),
-    ({"init": "random"}, "init", "init"),
+    ({"init": "random"}, "init", "init"), ({"restarts": 0}, "restarts", "0"),
 ])
 def test_bad_parameters_name_the_parameter_and_value(params, key, shown):
     with pytest.raises(ConfigError) as err:
@@ -100,3 +100,67 @@ def test_a_corpus_without_words_and_fractional_counts_are_refused():
         train(dictionary, [[], []])
     with pytest.raises(InputError, match="whole number"):
         train(dictionary, [[(0, 1.5)]])
+
+
+def test_a_guided_prior_anchors_its_topic_to_the_theme_words():
+    from topics.themes import guided_prior_from_ids
+
+    dictionary, bows, labels = short_texts()
+    ids = {"markets": [dictionary.token2id[w] for w in ("market", "stock", "bank")]}
+    prior, names = guided_prior_from_ids(ids, num_topics=2, vocab_size=len(dictionary))
+    for seed in (0, 1, 2):
+        out = engines.train(engine="dmm", dictionary=dictionary, corpus=bows,
+                            doc_ids=list(range(len(bows))), num_topics=2, seed=seed,
+                            prior=prior, topic_names=names)
+        assert out.params["eta"] == "prior" and out.topic_names[0] == "markets"
+        topics = out.doc_topic.argmax(axis=1)
+        assert topics.tolist() == [0 if label == "1" else 1 for label in labels]
+
+
+def labelled_csv(path, n_per_class: int = 20):
+    import csv
+
+    rng = random.Random(4)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "label"])
+        for i in range(2 * n_per_class):
+            words = CLASSES[i % 2].split()
+            writer.writerow([f"d{i}", " ".join(rng.choice(words) for _ in range(5)),
+                             "sport" if i % 2 == 0 else "finance"])
+
+
+def test_the_default_config_and_the_starter_config_recover_two_classes(tmp_path):
+    import yaml
+
+    import topics
+    from topics.starter import write_starter
+
+    labelled_csv(tmp_path / "short.csv")
+    quiet = {"output": {"ldavis": False, "report": False}}
+    exp = topics.run({"corpus": {"path": str(tmp_path / "short.csv")},
+                      "grid": {"num_topics": 2}, "output": {
+                          "ldavis": False, "report": False, "dir": str(tmp_path / "a")}})
+    row = exp.results.iloc[0]
+    assert row["engine"] == "dmm" and row["status"] == "done"
+    assert (row["nmi"], row["ari"], row["purity"]) == (1.0, 1.0, 1.0)
+    config_path, _ = write_starter(tmp_path / "short.csv")
+    assert yaml.safe_load(config_path.read_text(encoding="utf-8"))["grid"]["engine"] == "dmm"
+    exp = topics.run(str(config_path), grid={"num_topics": 2}, **quiet,
+                     **{"output.dir": str(tmp_path / "b")})
+    assert exp.results["nmi"].tolist() == [1.0]
+
+
+def test_restarts_keep_the_most_likely_chain():
+    from topics.engines.dmm import log_likelihood
+
+    dictionary, bows, _ = short_texts(words=3)
+    out = train(dictionary, bows, iterations=2, restarts=5)
+    scores = out.extras["log_likelihood"]
+    assert len(scores) == 5 and out.params["restarts"] == 5
+    kept = log_likelihood(out.native.doc_counts, out.native.word_counts, alpha=0.1,
+                          eta=np.full(out.topic_word.shape, 0.2))
+    assert kept == pytest.approx(max(scores), abs=1e-9)
+    # the first chain of five is the only chain of one (the chains share one generator)
+    one = train(dictionary, bows, iterations=2, restarts=1)
+    assert one.extras["log_likelihood"].tolist() == [scores[0]]

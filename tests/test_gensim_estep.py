@@ -69,3 +69,17 @@ def test_a_corpus_that_is_not_a_list_uses_gensims_own_e_step():
     _, bows = make_corpus()
     assert gensim_estep.prepared(tuple(bows)) is None
     assert gensim_estep.prepared(iter(bows)) is None
+
+
+def test_the_training_counts_of_a_list_are_counted_once():
+    from topics.engines.base import corpus_counts, training_counts
+
+    _, bows = make_corpus()
+    first = training_counts(bows, 120)
+    assert training_counts(bows, 120) is first  # the same list: remembered
+    expected = corpus_counts(bows, 120)
+    assert all(np.array_equal(a, b) for a, b in zip(first, expected))
+    other = [list(b) for b in bows[:-1]]
+    assert len(training_counts(other, 120)[1]) == len(bows) - 1  # another list: counted
+    with pytest.raises(ValueError):
+        first[0][0] = 1.0  # read-only: no run can change another's counts

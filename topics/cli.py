@@ -34,7 +34,8 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="topics", description="Topic-modelling research toolkit: preprocess a corpus, "
-        "train topic models (LDA, NMF, HDP, CTM, ...) over a config grid, score them and report.",
+        "train topic models (by default a Dirichlet-multinomial mixture; LDA, NMF, HDP, CTM, ...)"
+        " over a config grid, score them and report.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"topics {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")

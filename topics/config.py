@@ -99,7 +99,7 @@ MAX_BOOST = 1_000_000  # alpha/eta go up to 1e30 (engines.params.PRIOR_RANGE); f
 
 GRID_FIELDS = {
     "engine": Field(choice("gensim", "tomotopy", "nmf", "dmm", "hdp", "ctm", "pt", "dmr", "dtm"),
-                    "tomotopy", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
+                    "dmm", "training engine: LDA (gensim, tomotopy), nmf (scikit-learn "
                     "NMF on TF-IDF), dmm (Dirichlet-multinomial mixture, one topic per "
                     "document: short texts), or a tomotopy family: hdp, ctm, pt, dmr, dtm"),
     "num_topics": Field(integer(2), 10, "number of topics K"),
@@ -119,6 +119,8 @@ GRID_FIELDS = {
     "workers": Field(optional(integer(1)), None, "threads/processes inside one training run"),
     "init": Field(optional(choice("nndsvda", "nndsvd", "nndsvdar", "random")), None,
                   "nmf: starting point (random and nndsvdar use the seed)"),
+    "restarts": Field(optional(integer(1)), None, "dmm: independent Gibbs chains, the one "
+                      "with the highest likelihood kept (default 4)"),
     "pseudo_docs": Field(optional(integer(1)), None, "pt: number of pseudo-documents "
                          "(default 10 x num_topics)"),
     "covariate": Field(optional(text), None, "dmr: the metadata field whose levels drive "

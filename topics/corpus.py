@@ -130,15 +130,20 @@ class Corpus:
 
 
 def corpus_hash(documents: Iterable[Any]) -> str:
-    """sha256 over the documents' ids, texts, pre-set tokens and metadata, in order."""
+    """sha256 over the documents' ids, texts, pre-set tokens and metadata, in order (each
+    part's UTF-8 length, then the part; the hash takes them in batches, the same digest)."""
     digest = hashlib.sha256()
+    head = json.JSONEncoder(sort_keys=True, default=str).encode  # json.dumps' output
+    batch: list[bytes] = []
     for doc in documents:
         tokens = None if doc.tokens is None else list(doc.tokens)
-        head = json.dumps([doc.id, doc.meta, tokens], sort_keys=True, default=str)
-        for part in (head, doc.text):
+        for part in (head([doc.id, doc.meta, tokens]), doc.text):
             data = part.encode("utf-8", "surrogatepass")
-            digest.update(len(data).to_bytes(8, "little"))
-            digest.update(data)
+            batch += (len(data).to_bytes(8, "little"), data)
+        if len(batch) >= 4096:
+            digest.update(b"".join(batch))
+            batch.clear()
+    digest.update(b"".join(batch))
     return digest.hexdigest()
 
 

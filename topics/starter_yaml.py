@@ -117,8 +117,9 @@ def _preprocess(guess: CorpusGuess) -> tuple[list[str], bool]:
 def _grid(guess: CorpusGuess, segment: bool) -> list[str]:
     units = _units(guess, segment)
     ks = [k for k in (5, 10, 20) if k <= units // 2] or [max(2, min(5, units // 2))]
-    lines = ["grid:"] + _entry("grid", "engine", "tomotopy",
-                               "tomotopy: the best topics in bench/quality.py.")
+    lines = ["grid:"] + _entry("grid", "engine", "dmm",
+                               "dmm: one topic per document, the best class recovery in "
+                               "bench/generalise.py; tomotopy (LDA) for mixtures of topics.")
     lines += _entry("grid", "num_topics", ks, f"Chosen for about {units} documents"
                     f"{' (paragraph chunks)' if segment else ''}; try more once it runs.")
     return lines + _entry("grid", "seeds", [0], "More seeds, e.g. [0, 1, 2], measure "

@@ -53,15 +53,17 @@ def experiment_folder(config: Config, out: str | Path | None = None) -> Path:
 
 
 def read_corpus_documents(config: Config):
-    """Read the config's corpus (a file or folder, or a named dataset): (documents, ReadReport)."""
-    from topics.io import read_documents
+    """The config's corpus (a file or folder, or a named dataset): (documents, ReadReport).
+    A file or folder is streamed (``topics.io.stream_documents``: read again on each pass,
+    the report filled by the first), so a large corpus is never held whole."""
+    from topics.io import stream_documents
 
     c = config.corpus
     if c.get("dataset"):
         from topics.datasets import read_dataset
 
         return read_dataset(c["dataset"])
-    return read_documents(c["path"], format=c["format"], text_column=c["text_column"],
+    return stream_documents(c["path"], format=c["format"], text_column=c["text_column"],
                           id_column=c["id_column"], title_column=c["title_column"],
                           date_column=c["date_column"], metadata=c["metadata"],
                           metadata_key=c["metadata_key"], encoding_errors=c["encoding_errors"])
@@ -99,8 +101,8 @@ def _check_grid(specs: list[RunSpec], corpus, config: Config) -> None:
                           "label agreement against")
     n_themes = len(config.themes)
     for s in specs:
-        if s.guided and s.engine not in ("gensim", "tomotopy"):
-            raise ConfigError("grid.guided", f"guided runs need engine gensim or tomotopy, "
+        if s.guided and s.engine not in ("gensim", "tomotopy", "dmm"):
+            raise ConfigError("grid.guided", f"guided runs need engine gensim, tomotopy or dmm, "
                               f"not {s.engine!r}")
         if s.guided and s.num_topics < n_themes:
             raise ConfigError("grid.num_topics", f"guided runs need at least one topic per "
@@ -259,7 +261,8 @@ def _run_grid(store: Store, specs: list[RunSpec], corpus, folder: Path, config: 
     if not todo:
         return summary
     by_id = {s.run_id: s for s in todo}
-    scorer()  # the reference corpus is read (and a bad one reported) before any training
+    if config.scoring["reference"]:  # read (and a bad one reported) before any training;
+        scorer()  # else the scorer is built while the first runs train
     # Largest models first: the long runs start early and the short ones fill the gaps, so
     # the workers finish together instead of one training the biggest model alone at the end.
     todo = sorted(todo, key=lambda s: -s.num_topics)

@@ -1,5 +1,6 @@
 """``train`` and ``infer``: one interface over every engine (gensim and tomotopy LDA,
-scikit-learn NMF, the Dirichlet-multinomial mixture ``dmm``, the tomotopy families HDP, CTM, PT, DMR and DTM)."""
+scikit-learn NMF, the Dirichlet-multinomial mixture ``dmm``, the tomotopy families HDP, CTM,
+PT, DMR and DTM)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from topics.engines import dmm, gensim_lda, sklearn_nmf, tomotopy_families, tomotopy_lda
-from topics.engines.base import ModelOutput, corpus_counts
+from topics.engines.base import ModelOutput, corpus_counts, training_counts
 from topics.engines.params import PRIOR_RANGE, check_int, resolve_params
 
 LDA_ENGINES = ("gensim", "tomotopy")
+#: The engines that take a guided topic-word prior.
+GUIDED_ENGINES = ("gensim", "tomotopy", "dmm")
 from topics.errors import ConfigError
 
 
@@ -76,20 +79,20 @@ def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
     parameters): such a model is never returned.  ``metadata`` (one mapping per document)
     is what ``dmr`` (its ``covariate`` field) and ``dtm`` (``date``) read; a document
     lacking the field raises InputError naming it.  Guided priors work with the LDA engines
-    (gensim, tomotopy) only.
+    (gensim, tomotopy) and dmm only.
     """
     resolved = resolve_params(engine=engine, num_topics=num_topics, seed=seed, **params)
     vocab = dictionary_vocab(dictionary)
     prior = _check_prior(prior, resolved["num_topics"], len(vocab))
     names = _check_names(topic_names, resolved["num_topics"])
-    term_frequency, doc_lengths = corpus_counts(corpus, len(vocab))
+    term_frequency, doc_lengths = training_counts(corpus, len(vocab))
     doc_ids = tuple(doc_ids)
     if len(doc_ids) != len(doc_lengths):
         raise ConfigError("doc_ids", f"has {len(doc_ids)} ids but the corpus has "
                                      f"{len(doc_lengths)} documents")
     if prior is not None:
-        if engine not in LDA_ENGINES:
-            raise ConfigError("prior", f"guided topics need engine gensim or tomotopy, "
+        if engine not in GUIDED_ENGINES:
+            raise ConfigError("prior", f"guided topics need engine gensim, tomotopy or dmm, "
                                        f"not {engine!r}")
         resolved["eta"] = "prior"
     extras: dict[str, np.ndarray] = {}
@@ -106,7 +109,7 @@ def train(*, engine: str, dictionary, corpus: Iterable, doc_ids: Sequence,
                                                           params=resolved)
     elif engine == "dmm":
         native, topic_word, doc_topic, extras = dmm.train(corpus=corpus, num_terms=len(vocab),
-                                                          params=resolved)
+                                                          params=resolved, prior=prior)
     else:
         native, topic_word, doc_topic, extras = tomotopy_families.train(
             engine=engine, vocab=vocab, corpus=corpus, params=resolved, metadata=metadata)

@@ -117,3 +117,22 @@ def corpus_counts(corpus: Iterable, num_terms: int) -> tuple[np.ndarray, np.ndar
             total += count
         lengths.append(total)
     return term_frequency, np.asarray(lengths, dtype=np.float64)
+
+
+_COUNTED: list[tuple[Any, int, int, tuple[np.ndarray, np.ndarray]]] = []  # the last list
+
+
+def training_counts(corpus: Iterable, num_terms: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`corpus_counts`, counted once for a list: a grid's runs in one worker process
+    train on the same list of bags of words, so the last list counted is remembered (the
+    arrays are read-only; ``ModelOutput`` copies them)."""
+    if isinstance(corpus, list):
+        for seen, terms, size, counts in _COUNTED:
+            if seen is corpus and terms == num_terms and size == len(corpus):
+                return counts
+    counts = corpus_counts(corpus, num_terms)
+    if isinstance(corpus, list):
+        for array in counts:
+            array.setflags(write=False)
+        _COUNTED[:] = [(corpus, num_terms, len(corpus), counts)]
+    return counts

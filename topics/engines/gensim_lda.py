@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import itertools
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sized
 
 import numpy as np
 from gensim.models import LdaModel, LdaMulticore
@@ -87,6 +87,9 @@ def doc_topics(model: LdaModel, corpus: Iterable, *, seed: int,
     worker = copy.copy(model)
     worker.random_state = np.random.RandomState(seed)
     rows: list[np.ndarray] = []
+    # a sized corpus (a list, MmCorpus) fills one array: no second D x K copy at the end
+    out = np.empty((len(corpus), model.num_topics)) if isinstance(corpus, Sized) else None
+    done = 0
     docs = gensim_estep.prepared(corpus)  # the training run's arrays, converted once
     iterator = iter(corpus if docs is None else docs)
     while chunk := list(itertools.islice(iterator, chunksize)):
@@ -95,7 +98,13 @@ def doc_topics(model: LdaModel, corpus: Iterable, *, seed: int,
         gamma = np.asarray(gamma, dtype=np.float64)
         empty = np.array([len(bow) == 0 for bow in chunk])
         gamma[empty] = 0.0
-        rows.append(normalise_rows(gamma))
+        if out is None:
+            rows.append(normalise_rows(gamma))
+        else:
+            out[done:done + len(chunk)] = normalise_rows(gamma)
+        done += len(chunk)
+    if out is not None:
+        return out[:done]
     if not rows:
         return np.zeros((0, model.num_topics))
     return np.vstack(rows)

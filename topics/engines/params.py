@@ -27,7 +27,8 @@ parameter                 gensim                  tomotopy
 
 ``nmf`` takes ``iterations`` (400) and ``init`` (nndsvda); ``dmm`` (the Dirichlet-multinomial
 mixture, :mod:`topics.engines.dmm`) takes numbers ``alpha`` (0.1, topic shares) and ``eta``
-(0.2, topic words) and ``iterations`` (200 Gibbs sweeps); the tomotopy families are in
+(0.2, topic words), ``iterations`` (200 Gibbs sweeps per chain) and ``restarts`` (4
+chains, the most likely kept); the tomotopy families are in
 :mod:`topics.engines.params_families`.
 
 A number must lie in ``PRIOR_RANGE`` (1e-30 to 1e30) for both engines: both compute in
@@ -71,7 +72,7 @@ ENGINE_PARAMS: Mapping[str, Mapping[str, Any]] = MappingProxyType({
         "burn_in": 0, "workers": 1,
     }),
     "nmf": MappingProxyType({"iterations": 400, "init": "nndsvda"}),
-    "dmm": MappingProxyType({"alpha": 0.1, "eta": 0.2, "iterations": 200}),
+    "dmm": MappingProxyType({"alpha": 0.1, "eta": 0.2, "iterations": 200, "restarts": 4}),
     **FAMILY_PARAMS,
 })
 
@@ -142,7 +143,8 @@ def resolve_params(*, engine: str, num_topics: int, seed: int,
     if engine == "dmm":
         return {**out, "alpha": _check_number("alpha", merged["alpha"], engine),
                 "eta": _check_number("eta", merged["eta"], engine),
-                "iterations": check_int("iterations", merged["iterations"], low=1)}
+                "iterations": check_int("iterations", merged["iterations"], low=1),
+                "restarts": check_int("restarts", merged["restarts"], low=1)}
     if engine in FAMILY_PARAMS:
         return {**out, **resolve_family(engine, {**merged, "num_topics": num_topics},
                                         check_int=check_int,

@@ -102,6 +102,56 @@ None: ids are row numbers even if the table has an ``id`` column);
     return documents, report
 
 
+class DocumentSource:
+    """The documents at a path, read again from disk on each iteration, so that the whole
+    corpus is never held in memory by the source (``prepare_corpus`` streams it).  ``report``
+    is filled by the first complete pass (a pass stopped early records nothing).  Options as
+    in ``read_documents``; they are checked, and the path looked up, when it is made."""
+
+    def __init__(self, path: str | os.PathLike, *, report: ReadReport | None = None,
+                 **options):
+        self.path = path
+        self.options = options
+        self.report = ReadReport() if report is None else report
+        self._complete = False
+        _reader(path, report=ReadReport(), **options)  # raises now on a bad option or path
+
+    def __iter__(self) -> Iterator[Document]:
+        report, count = ReadReport(), 0
+        for count, document in enumerate(_reader(self.path, report=report, **self.options), 1):
+            yield document
+        if not self._complete:
+            self._complete = True
+            log.info("%s: read %d documents, skipped %d, repaired %d", self.path, count,
+                     len(report.skipped), len(report.repaired))
+            self.report.read += report.read
+            self.report.skipped.extend(report.skipped)
+            self.report.repaired.extend(report.repaired)
+
+
+def stream_documents(
+    path: str | os.PathLike,
+    *,
+    format: str = "auto",
+    text_column: str = "text",
+    id_column: str | None = "id",
+    title_column: str = "title",
+    date_column: str = "date",
+    metadata: str | os.PathLike | None = None,
+    metadata_key: str = "file",
+    encoding_errors: str = "replace",
+    report: ReadReport | None = None,
+) -> tuple[DocumentSource, ReadReport]:
+    """``read_documents`` without holding the documents: a re-iterable ``DocumentSource``
+    reading ``path`` on each pass, and its ``ReadReport``, filled by the first complete pass
+    (``prepare_corpus``' first pass hashes the documents)."""
+    source = DocumentSource(path, report=report, format=format, text_column=text_column,
+                            id_column=id_column, title_column=title_column,
+                            date_column=date_column, metadata=metadata,
+                            metadata_key=metadata_key, encoding_errors=encoding_errors)
+    return source, source.report
+
+
 def _reader(path, *, format, text_column, id_column, title_column, date_column, metadata,
             metadata_key, encoding_errors, report) -> Iterator[Document]:
     """Check everything, then return the (not yet started) reader generator."""

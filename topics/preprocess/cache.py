@@ -13,7 +13,7 @@ import hashlib
 import itertools
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -121,13 +121,13 @@ def _cached(entry: Path) -> Corpus | None:
     return corpus
 
 
-def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder: Path | None,
+def _build(documents: Iterable[Document], opts: PreprocessOptions, stopwords, folder: Path | None,
            **build_args: Any) -> Corpus:
     """The corpus in memory; or, with ``folder`` (a new empty folder), the tokens streamed
     through a scratch file beside it and the corpus written to ``folder`` as it is built."""
     debris = None
     if opts.debris:
-        documents, debris = remove_debris(documents)
+        documents, debris = remove_debris(list(documents))
         logger.info("debris removed: %s", debris)
     path = None if folder is None else folder.parent / "tokens.jsonl"
     doc_ids, meta, texts, pre, dictionary = tokenize_corpus(documents, opts, path=path,
@@ -147,7 +147,7 @@ def _build(documents: list[Document], opts: PreprocessOptions, stopwords, folder
     return replace(corpus, preprocessor=pre)
 
 
-def _build_entry(documents: list[Document], opts: PreprocessOptions, stopwords, entry: Path,
+def _build_entry(documents: Iterable[Document], opts: PreprocessOptions, stopwords, entry: Path,
                  **build_args: Any) -> Corpus:
     """Build straight into a new cache entry (texts stream to disk), moved in atomically."""
     with atomic_folder(entry) as staged:
@@ -159,12 +159,25 @@ def _build_entry(documents: list[Document], opts: PreprocessOptions, stopwords, 
     return replace(load_corpus(entry / "corpus"), preprocessor=corpus.preprocessor)
 
 
+def _all_text_files(documents: Iterable[Document]) -> bool:
+    """Some documents, all from ``.txt`` files (read up to the first that is not)."""
+    seen = False
+    for doc in documents:
+        if not str(doc.meta.get("file", "")).endswith(".txt"):
+            return False
+        seen = True
+    return seen
+
+
 def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
                    cache_dir: str | Path | None = None, use_cache: bool = True,
                    **options: Any) -> Corpus:
     """Raw documents -> ``Corpus`` (see ``topics.preprocess`` for the steps and options).
 
-    ``report`` is the reader's ``ReadReport`` (recorded in ``stats``).  With ``cache_dir`` the
+    ``documents``: a list, or a re-iterable read again on each pass (``topics.io.
+    stream_documents``: then the raw texts are in memory only while they are tokenised),
+    or an iterator (listed first).  ``report`` is the reader's ``ReadReport`` (recorded in
+    ``stats``; a streamed source fills it on the first pass, which hashes the documents).  With ``cache_dir`` the
     result is saved under ``cache_dir/<key>`` (``corpus.path`` is its corpus folder) and a
     later call with the same documents, report and options loads it instead of recomputing;
     ``use_cache=False`` recomputes and overwrites the entry.  With a ``cache_dir`` the token
@@ -174,12 +187,12 @@ def prepare_corpus(documents: Iterable[Document], report: Any = None, *,
     cache hit.
     """
     opts = resolve_options(**options)
-    documents = documents if isinstance(documents, (list, tuple)) else list(documents)
+    if isinstance(documents, Iterator):  # one pass only; a re-iterable source is streamed
+        documents = list(documents)
     if opts.debris == "auto":  # on for folders of text files (what scraping leaves debris in)
-        opts = replace(opts, debris=bool(documents) and all(
-            str(d.meta.get("file", "")).endswith(".txt") for d in documents))
+        opts = replace(opts, debris=_all_text_files(documents))
+    content = corpus_hash(documents)  # a streamed corpus's read errors come first
     stopwords = resolve_stopwords(opts.stopwords, opts.extra_stopwords)
-    content = corpus_hash(documents)
     key = cache_key(content, opts, stopwords[0], report)
     build_args = dict(report=report, key=key, content_hash=content)
     if cache_dir is None:

@@ -23,6 +23,7 @@ into words first, or read one CJK character per token with ``token_pattern``.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import unicodedata
 from collections import Counter
@@ -43,6 +44,8 @@ EXAMPLES = 3
 
 def script_of(token: str) -> str:
     """The script class of ``token``'s first letter (``"spaced"`` when it has none)."""
+    if token.isascii():  # Latin letters, or none
+        return SPACED
     for char in token:
         if char.isalpha():
             name = unicodedata.name(char, "")
@@ -71,9 +74,15 @@ def token_length_profile(tokens: Iterable[str]) -> dict[str, Any]:
     script = max(sorted(counts), key=counts.__getitem__)
     lengths = sorted(len(t) for t in by_script[script])
     median = lengths[(len(lengths) - 1) // 2]
-    examples = sorted((t for t in by_script[script] if len(t) >= median), key=lambda t: (len(t), t))
+    # the shortest tokens at least ``median`` long, alphabetically: those of length
+    # ``median`` first (there is at least one), longer ones only when they are too few
+    examples = sorted(t for t in by_script[script] if len(t) == median)[:EXAMPLES]
+    if len(examples) < EXAMPLES:
+        examples += heapq.nsmallest(EXAMPLES - len(examples),
+                                    (t for t in by_script[script] if len(t) > median),
+                                    key=lambda t: (len(t), t))
     return {"token_script": script, "median_token_chars": median,
-            "long_token_examples": examples[:EXAMPLES]}
+            "long_token_examples": examples}
 
 
 def warn_long_tokens(stats: Mapping[str, Any]) -> bool:
