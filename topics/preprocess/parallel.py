@@ -2,13 +2,14 @@
 on several processes for a large corpus (the same token lists as one process, in document
 order).
 
-A chunk's texts become integer ids of raw tokens (``raw_ids``): the ASCII texts of a chunk
-are joined with a NUL separator and matched by one regular expression (the default token
-pattern; NUL never belongs to a token), the others tokenised one by one; each distinct raw
-token gets a chunk-local id.  The per-word steps (lowercase, drops, stopwords, WordNet
+A chunk's texts become integer ids of raw tokens (``RawIds.chunk``): the ASCII texts of a
+chunk are joined with a NUL separator and matched by one regular expression (the default
+token pattern; NUL never belongs to a token), the others tokenised one by one; each distinct
+raw token gets an id, kept over the chunks one process tokenises, and only the tokens new
+since its last chunk are reported.  The per-word steps (lowercase, drops, stopwords, WordNet
 lemmas: ``steps.WordMap``) then run once per distinct raw token of the whole corpus, in this
-process, through a table from local ids to final word ids (``FinalWords.map_chunk``), so
-their cost grows with the vocabulary, not the token count.
+process, through a table from raw ids to final word ids (``FinalWords.map_chunk``), so their
+cost grows with the vocabulary, not the token count.
 
 With several processes (``processes_for``: a corpus of at least ``PARALLEL_MIN_CHARS``
 characters, a platform with ``fork``, and not inside a daemonic pool worker), one pool of
@@ -154,6 +155,7 @@ class FinalWords:
         self._ids = _Ids("")
         self.words = self._ids.keys_by_id
         self._array = np.array(self.words, dtype=object)  # the same, for fancy indexing
+        self._filled = len(self.words)
         self._tables: dict[Any, np.ndarray] = {}  # per tokenising process: raw id -> word id
 
     def map_chunk(self, source: Any, new: list[str], ids: np.ndarray,
@@ -170,12 +172,22 @@ class FinalWords:
         seen = np.concatenate(([0], np.cumsum(keep)))
         ends = np.cumsum(lengths)
         kept_lengths = seen[ends] - seen[ends - lengths]
-        if len(self._array) < len(self.words):
-            self._array = np.array(self.words, dtype=object)
-        flat = self._array[kept].tolist()
+        flat = self._word_array()[kept].tolist()
         bounds = np.concatenate(([0], np.cumsum(kept_lengths))).tolist()
         texts = [flat[a:b] for a, b in zip(bounds, bounds[1:])]
         return Chunk(texts, kept, kept_lengths, self.words)
+
+    def _word_array(self) -> np.ndarray:
+        """``words`` as an object array (for fancy indexing), grown by doubling."""
+        n, filled = len(self.words), self._filled
+        if n > filled:
+            if n > len(self._array):
+                grown = np.empty(max(2 * len(self._array), n), dtype=object)
+                grown[:filled] = self._array[:filled]
+                self._array = grown
+            self._array[filled:n] = self.words[filled:n]
+            self._filled = n
+        return self._array
 
 
 def iter_chunks(texts: Sequence[str], words: WordMap, options: Any, *,
