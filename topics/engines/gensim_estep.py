@@ -3,7 +3,7 @@
 gensim's ``LdaModel.inference`` turns every document's bag of words into a list of word ids
 and an array of counts on every pass (and once more for the document-topic rows), and the
 per-document update is a handful of small NumPy calls, so that conversion and the attribute
-look-ups around it are a sizeable share of training time (about a sixth on BBC).  Here
+look-ups around it are a sizeable share of training time (14-17% on BBC).  Here
 :func:`prepared` converts a corpus held in memory once per worker process, and
 :func:`inference` runs gensim's update on those arrays: the same NumPy and Cython calls, in
 the same order, on arrays of the same values and types.  Gamma, the sufficient statistics
