@@ -16,7 +16,6 @@ model of such a folder is not.
 from __future__ import annotations
 
 import functools
-import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -26,6 +25,7 @@ import pandas as pd
 
 from topics.config import with_defaults
 from topics.errors import ConfigError, StoreError
+from topics.experiment_view import LdavisPage, compare_runs, ldavis_page, summary_html
 from topics.results import results_frame
 from topics.store import DB_NAME, MANIFEST_NAME, Store, read_manifest
 
@@ -48,21 +48,6 @@ class ThemeScores:
 
     def _repr_html_(self) -> str:
         return self.scores.round(2)._repr_html_()
-
-
-@dataclass(frozen=True)
-class LdavisPage:
-    """A run's pyLDAvis page as :meth:`Experiment.ldavis` returns it: Jupyter shows it inline
-    through ``_repr_html_`` (no IPython import needed); ``str()`` is the file's path."""
-
-    path: Path
-    data: str
-
-    def _repr_html_(self) -> str:
-        return self.data
-
-    def __str__(self) -> str:
-        return str(self.path)
 
 
 def _sortable(value: Any) -> tuple:
@@ -363,57 +348,20 @@ class Experiment:
     def compare(self, run_a: str, run_b: str, *, topn: int = 10) -> pd.DataFrame:
         """Topics of two runs matched one to one (Hungarian) by cosine similarity of their
         word distributions; one row per matched pair, best matches first."""
-        from scipy.optimize import linear_sum_assignment
-
-        a, b = self.output(run_a), self.output(run_b)
-        if a.vocab != b.vocab:
-            raise ValueError(f"runs {run_a} and {run_b} have different vocabularies")
-        sim = _cosine(a.topic_word, b.topic_word)
-        rows, cols = linear_sum_assignment(-sim)
-        ta, tb = self.topics(run_a, topn), self.topics(run_b, topn)
-        words = lambda t, k: " ".join(t[t["topic"] == k]["word"])  # noqa: E731
-        frame = pd.DataFrame({
-            "topic_a": rows, "topic_b": cols, "similarity": sim[rows, cols],
-            "words_a": [words(ta, k) for k in rows], "words_b": [words(tb, k) for k in cols]})
-        return frame.sort_values("similarity", ascending=False).reset_index(drop=True)
+        return compare_runs(self, run_a, run_b, topn=topn)
 
     def ldavis(self, run_id: str) -> LdavisPage:
         """The run's pyLDAvis page: a notebook shows it inline (the offline page in an
         iframe); ``.path`` is the page on disk, ``.data`` the HTML that embeds it."""
-        path = self.folder / "ldavis" / f"{run_id}.html"
-        if not path.exists():
-            raise StoreError(f"{path}: no pyLDAvis page for run {run_id}")
-        page = html.escape(path.read_text(encoding="utf-8"), quote=True)
-        # Wrapped in a div: IPython warns about HTML that starts with an iframe.
-        return LdavisPage(path=path, data=f'<div><iframe srcdoc="{page}" '
-                          'style="width:100%;height:880px;border:0"></iframe></div>')
+        return ldavis_page(self.folder, run_id)
 
     def _repr_html_(self) -> str:
-        results = self.results
-        stats = self.manifest.get("corpus_stats") or {}
-        docs = stats.get("documents_out", stats.get("documents", "?"))
-        vocab = stats.get("vocabulary_after_filters", stats.get("vocabulary", "?"))
-        grid = {k: v for k, v in self.config.get("grid", {}).items()
-                if isinstance(v, list) and len(v) > 1}
-        head = (f"<h3>Experiment {html.escape(str(self.config.get('name', '')))}</h3>"
-                f"<p>{html.escape(str(self.folder))}<br>corpus: "
-                f"{html.escape(str(docs))} documents, vocabulary "
-                f"{html.escape(str(vocab))}; grid axes: "
-                f"{html.escape(str(grid))}; runs: {len(results)}</p>")
-        cols = [c for c in ("run_id", "engine", "num_topics", "seed", "c_v", "c_npmi",
-                            "diversity", "stability", "status") if c in results.columns]
-        return head + results[cols].round(4).to_html(index=False, escape=True)
+        return summary_html(self)
 
 
 def _show(value: Any, limit: int = 60) -> str:
     shown = repr(value)
     return shown if len(shown) <= limit else shown[:limit - 3] + "..."
-
-
-def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    a = a / np.linalg.norm(a, axis=1, keepdims=True)
-    b = b / np.linalg.norm(b, axis=1, keepdims=True)
-    return a @ b.T
 
 
 def load_experiment(path: str | Path) -> Experiment:
