@@ -22,6 +22,13 @@ Definitions.
 - Times are wall seconds of each subprocess, interpreter start-up and imports included on
   both sides; CPU seconds (of the subprocess and every process it started) are printed too,
   steadier than wall time on a shared machine.  ``rerun_s`` is a second ``topics run`` on the finished folder (nothing to do).
+- Shared machines: Linux autogroup scheduling (``/proc/sys/kernel/sched_autogroup_enabled``)
+  shares the CPU equally between sessions whatever their ``nice``, so other jobs slow this
+  benchmark even at ``nice 19``; the toolkit side, which needs both cores, loses more than
+  the one-core baseline.  Start it in a session of its own (``setsid -w flock ...``) and
+  compare ``cpu_ratio`` (baseline CPU seconds over toolkit CPU seconds) when the machine was
+  busy: on an idle 2-core machine the wall ratio is at most about twice the CPU ratio
+  (less, for the parts that run on one core: reading, part of preprocessing, the report).
 - same_topics: the corpora are identical (same documents, same token lists) and every
   model's topic-word matrix equals the baseline's within 1e-6 (gensim's float32 rounding:
   differences of a few 1e-9 are seen) with the same top-10 words.

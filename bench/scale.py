@@ -32,7 +32,8 @@ Last run (2 December 2026, under ``nice -n 19`` outside the benchmark lock at lo
 "time_ratio": 13.44, "cpu_ratio": 10.72}``.  100k documents: 72 s CPU (38.8 s reading and
 preprocessing, 33 s training); 1M: 772 s CPU (433 s, 339 s), peak RSS 1.65 GB after
 preprocessing and 1.88 GB at the end of training.  That run predates reading the corpus as
-a stream and filling one document-topic array.  What grows faster than the corpus: the LDA
+a stream and filling one document-topic array; the 1M child run again with both, in the
+same conditions: peak RSS 1.37 GB after preprocessing, 1.60 GB at the end, 787 s CPU.  What grows faster than the corpus: the LDA
 M-step, K x V per 500-document update with V growing from 60k to the 100k cap.
 
 The last line printed is one JSON object

@@ -99,3 +99,16 @@ def test_prepare_corpus_with_workers_equals_one_process(small_chunks, monkeypatc
     assert parallel_corpus == serial and serial.texts
     assert parallel_corpus.dictionary.token2id == serial.dictionary.token2id
     assert parallel_corpus.stats == serial.stats
+
+
+def test_a_streamed_source_in_batches_gives_the_same_corpus(small_chunks, monkeypatch):
+    from topics.preprocess import pipeline, tokenize_corpus
+
+    docs = [Document(id=str(i), text=t) for i, t in enumerate(_texts(300, seed=3))]
+    opts = _options(lemmatize=False)
+    whole = tokenize_corpus(docs, opts)
+    monkeypatch.setattr(pipeline, "BATCH_DOCUMENTS", 70)
+    streamed = tokenize_corpus(iter(docs), opts)
+    assert streamed.texts == whole.texts and streamed.doc_ids == whole.doc_ids
+    assert streamed.dictionary.token2id == whole.dictionary.token2id
+    assert streamed.dictionary.dfs == whole.dictionary.dfs

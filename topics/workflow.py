@@ -52,28 +52,30 @@ def experiment_folder(config: Config, out: str | Path | None = None) -> Path:
     return Path(out or config.output["dir"] or Path("runs") / config.name).resolve()
 
 
-def read_corpus_documents(config: Config):
-    """The config's corpus (a file or folder, or a named dataset): (documents, ReadReport).
-    A file or folder is streamed (``topics.io.stream_documents``: read again on each pass,
-    the report filled by the first), so a large corpus is never held whole."""
-    from topics.io import stream_documents
+def read_corpus_documents(config: Config, *, stream: bool = False):
+    """Read the config's corpus (a file or folder, or a named dataset): (documents, ReadReport).
+    With ``stream`` a file or folder is not held: ``topics.io.stream_documents`` reads it
+    again on each pass (the report filled by the first), so a large corpus is never whole
+    in memory; otherwise the documents are a list."""
+    from topics.io import read_documents, stream_documents
 
     c = config.corpus
     if c.get("dataset"):
         from topics.datasets import read_dataset
 
         return read_dataset(c["dataset"])
-    return stream_documents(c["path"], format=c["format"], text_column=c["text_column"],
-                          id_column=c["id_column"], title_column=c["title_column"],
-                          date_column=c["date_column"], metadata=c["metadata"],
-                          metadata_key=c["metadata_key"], encoding_errors=c["encoding_errors"])
+    read = stream_documents if stream else read_documents
+    return read(c["path"], format=c["format"], text_column=c["text_column"],
+                id_column=c["id_column"], title_column=c["title_column"],
+                date_column=c["date_column"], metadata=c["metadata"],
+                metadata_key=c["metadata_key"], encoding_errors=c["encoding_errors"])
 
 
 def load_corpus_for(config: Config, *, out: str | Path | None = None):
     """Read and preprocess the config's corpus, through the experiment's cache."""
     from topics.preprocess import prepare_corpus
 
-    documents, report = read_corpus_documents(config)
+    documents, report = read_corpus_documents(config, stream=True)
     options = dict(config.preprocess)
     use_cache = options.pop("cache")
     cache_dir = experiment_folder(config, out) / "cache"

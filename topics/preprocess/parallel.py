@@ -177,6 +177,10 @@ class FinalWords:
         texts = [flat[a:b] for a, b in zip(bounds, bounds[1:])]
         return Chunk(texts, kept, kept_lengths, self.words)
 
+    def new_tokenisers(self) -> None:
+        """Forget the raw-id tables: the next chunks come from new ``RawIds``."""
+        self._tables.clear()
+
     def _word_array(self) -> np.ndarray:
         """``words`` as an object array (for fancy indexing), grown by doubling."""
         n, filled = len(self.words), self._filled
@@ -191,12 +195,15 @@ class FinalWords:
 
 
 def iter_chunks(texts: Sequence[str], words: WordMap, options: Any, *,
-                processes: int | None = None) -> Iterator[Chunk]:
+                processes: int | None = None,
+                finals: FinalWords | None = None) -> Iterator[Chunk]:
     """The token stage of ``texts`` (raw texts, in order) with ``words`` (whose caches it
-    fills, as mapping the texts one by one would), chunk by chunk, in order."""
+    fills, as mapping the texts one by one would), chunk by chunk, in order.  ``finals``
+    (of the same ``words``) continues the word ids of an earlier call."""
     ranges = chunk_ranges(texts)
     n = processes_for(sum(map(len, texts)), processes)
-    finals = FinalWords(words)
+    finals = FinalWords(words) if finals is None else finals
+    finals.new_tokenisers()
     if n == 1:
         raw = RawIds()
         for start, stop in ranges:

@@ -11,8 +11,9 @@ vocabulary filters follow in ``topics.corpus.build_corpus``.  Pre-tokenised docu
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,7 +21,7 @@ from topics.corpus import TextsWriter, TokenLines
 from topics.documents import Document
 from topics.preprocess.counts import DictionaryCounts
 from topics.preprocess.options import PreprocessOptions
-from topics.preprocess.parallel import iter_chunks
+from topics.preprocess.parallel import FinalWords, iter_chunks
 from topics.preprocess.phrases import apply_phrases, learn_phrases
 from topics.preprocess.segment import segment_documents
 from topics.preprocess.steps import LemmaCache, WordMap, raw_tokens
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 #: Bump when the same options would give different tokens or the saved preprocessor changes:
 #: it is part of the cache key.
 PIPELINE_VERSION = 4
+#: Documents of a streamed source held in memory at once by the token stage.
+BATCH_DOCUMENTS = 200_000
 
 
 @dataclass(frozen=True)
@@ -103,26 +106,38 @@ def _tokenize_into(pre: Preprocessor, documents: Iterable[Document],
                    ) -> tuple[list[str], list[dict], Any]:
     """``emit`` every document's tokens (all steps but the phrases): (ids, metadata,
     ``Dictionary`` of the tokens when ``count``, else None).  Raw texts go through
-    ``topics.preprocess.parallel`` (in chunks, on several processes for a large corpus);
-    pre-tokenised documents one by one (and are not counted)."""
-    documents = documents if isinstance(documents, (list, tuple)) else list(documents)
-    doc_ids = [doc.id for doc in documents]
-    meta = [doc.meta for doc in documents]
-    dictionary = None
-    if all(doc.tokens is None for doc in documents):
-        counts, words = DictionaryCounts(), []
-        for chunk in iter_chunks([doc.text for doc in documents], pre.words, pre.options):
+    ``topics.preprocess.parallel`` (in chunks, on several processes for a large corpus),
+    ``BATCH_DOCUMENTS`` documents of a streamed source at a time; pre-tokenised documents
+    one by one (the tokens are then not counted)."""
+    doc_ids: list[str] = []
+    meta: list[dict] = []
+    finals, counts, counted = FinalWords(pre.words), DictionaryCounts(), count
+    for batch in _batches(documents):
+        doc_ids += [doc.id for doc in batch]
+        meta += [doc.meta for doc in batch]
+        if any(doc.tokens is not None for doc in batch):
+            counted = False
+            for doc in batch:
+                emit(pre.document_tokens(doc))
+            continue
+        for chunk in iter_chunks([doc.text for doc in batch], pre.words, pre.options,
+                                 finals=finals):
             for tokens in chunk.texts:
                 emit(tokens)
-            if count:
+            if counted:
                 counts.add(chunk.ids, chunk.lengths)
-            words = chunk.words
-        dictionary = counts.dictionary(words) if count else None
-    else:
-        for doc in documents:
-            emit(pre.document_tokens(doc))
     logger.info("tokenised %d documents: %d distinct raw tokens", len(doc_ids), len(pre.words))
-    return doc_ids, meta, dictionary
+    return doc_ids, meta, counts.dictionary(finals.words) if counted else None
+
+
+def _batches(documents: Iterable[Document]) -> Iterator[Sequence[Document]]:
+    """A list of documents as it is; any other iterable in lists of ``BATCH_DOCUMENTS``."""
+    if isinstance(documents, (list, tuple)):
+        yield documents
+        return
+    iterator = iter(documents)
+    while batch := list(islice(iterator, BATCH_DOCUMENTS)):
+        yield batch
 
 
 def _learn_phrases(texts: Iterable[list[str]], options: PreprocessOptions) -> list:
