@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
+from scipy import sparse
 
 from topics.errors import InputError
 
@@ -136,3 +137,25 @@ def training_counts(corpus: Iterable, num_terms: int) -> tuple[np.ndarray, np.nd
             array.setflags(write=False)
         _COUNTED[:] = [(corpus, num_terms, len(corpus), counts)]
     return counts
+
+
+def count_matrix(corpus: Iterable, num_terms: int, *,
+                 whole_numbers: bool = False) -> sparse.csr_matrix:
+    """Documents x words counts of a bag-of-words corpus (word ids are checked by the caller;
+    a word repeated in a document is summed).  Float64, or int64 with ``whole_numbers``,
+    where a count that is not a whole number >= 0 is an ``InputError`` naming its row."""
+    rows, cols, values = [], [], []
+    n_docs = 0
+    for row, bow in enumerate(corpus):
+        n_docs += 1
+        for word_id, count in bow:
+            if whole_numbers and (count != int(count) or count < 0):
+                raise InputError("corpus", f"count {count!r} of word id {word_id} is not a "
+                                           "whole number", row=row)
+            rows.append(row)
+            cols.append(word_id)
+            values.append(int(count) if whole_numbers else float(count))
+    matrix = sparse.csr_matrix((values, (rows, cols)), shape=(n_docs, num_terms),
+                               dtype=np.int64 if whole_numbers else np.float64)
+    matrix.sum_duplicates()
+    return matrix

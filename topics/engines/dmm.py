@@ -54,7 +54,7 @@ import numpy as np
 from scipy import sparse
 from scipy.special import gammaln
 
-from topics.engines.base import normalise_rows
+from topics.engines.base import count_matrix, normalise_rows
 from topics.errors import InputError
 
 
@@ -79,25 +79,6 @@ class DmmModel:
     def log_pi(self) -> np.ndarray:
         pi = self.doc_counts + self.options["alpha"]
         return np.log(pi / pi.sum())
-
-
-def count_matrix(corpus: Iterable, num_terms: int) -> sparse.csr_matrix:
-    """Documents x words counts (whole numbers; word ids are checked by the caller)."""
-    rows, cols, values = [], [], []
-    n_docs = 0
-    for row, bow in enumerate(corpus):
-        n_docs += 1
-        for word_id, count in bow:
-            if count != int(count) or count < 0:
-                raise InputError("corpus", f"count {count!r} of word id {word_id} is not a "
-                                           "whole number", row=row)
-            rows.append(row)
-            cols.append(word_id)
-            values.append(int(count))
-    matrix = sparse.csr_matrix((values, (rows, cols)), shape=(n_docs, num_terms),
-                               dtype=np.int64)
-    matrix.sum_duplicates()
-    return matrix
 
 
 @dataclass(frozen=True)
@@ -198,7 +179,7 @@ def train(*, corpus: Iterable, num_terms: int, params: dict[str, Any],
     Return the model, K x V topic-word rows, D x K document rows and extras
     (``doc_counts``: documents per topic; ``log_likelihood`` of each chain).  ``prior``
     (K x V, guided topics) replaces ``eta`` as the topic-word prior."""
-    counts = count_matrix(corpus, num_terms)
+    counts = count_matrix(corpus, num_terms, whole_numbers=True)
     if counts.nnz == 0:
         raise InputError("corpus", "no document has a word of the dictionary")
     k, alpha = params["num_topics"], params["alpha"]
@@ -234,7 +215,8 @@ def _posterior(model: DmmModel, counts: sparse.csr_matrix) -> np.ndarray:
 
 def infer(model: DmmModel, documents: Iterable) -> np.ndarray:
     """Topic rows of new bag-of-words documents: the posterior over topics (deterministic)."""
-    return _posterior(model, count_matrix(documents, model.word_counts.shape[1]))
+    counts = count_matrix(documents, model.word_counts.shape[1], whole_numbers=True)
+    return _posterior(model, counts)
 
 
 def engine_metrics(extras) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from sklearn.decomposition import NMF, non_negative_factorization
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from topics.engines.base import normalise_rows
+from topics.engines.base import count_matrix, normalise_rows
 from topics.errors import InputError
 
 TOL = 1e-4  # scikit-learn's default stopping tolerance
@@ -49,20 +49,6 @@ class NmfModel:
     @property
     def k(self) -> int:
         return int(self.components.shape[0])
-
-
-def count_matrix(corpus: Iterable, num_terms: int) -> sparse.csr_matrix:
-    """Documents x words counts of a bag-of-words corpus (word ids checked by the caller)."""
-    rows, cols, values = [], [], []
-    n_docs = 0
-    for row, bow in enumerate(corpus):
-        n_docs += 1
-        for word_id, count in bow:
-            rows.append(row)
-            cols.append(word_id)
-            values.append(float(count))
-    return sparse.csr_matrix((values, (rows, cols)), shape=(n_docs, num_terms),
-                             dtype=np.float64)
 
 
 def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray | None = None):
