@@ -7,7 +7,6 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
-from scipy import sparse
 
 from topics.errors import InputError
 
@@ -139,11 +138,13 @@ def training_counts(corpus: Iterable, num_terms: int) -> tuple[np.ndarray, np.nd
     return counts
 
 
-def count_matrix(corpus: Iterable, num_terms: int, *,
-                 whole_numbers: bool = False) -> sparse.csr_matrix:
+def count_matrix(corpus: Iterable, num_terms: int, *, whole_numbers: bool = False):
     """Documents x words counts of a bag-of-words corpus (word ids are checked by the caller;
     a word repeated in a document is summed).  Float64, or int64 with ``whole_numbers``,
-    where a count that is not a whole number >= 0 is an ``InputError`` naming its row."""
+    where a count that is not a whole number >= 0 is an ``InputError`` naming its row.
+    Returns a SciPy CSR matrix (SciPy is imported here: a rerun with nothing to do, which
+    imports this module, must not load it)."""
+    from scipy import sparse
     rows, cols, values = [], [], []
     n_docs = 0
     for row, bow in enumerate(corpus):
